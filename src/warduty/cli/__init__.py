@@ -1,0 +1,13 @@
+"""The ``warduty`` command line: a thin Typer app. Each command module registers itself on ``app``."""
+
+from __future__ import annotations
+
+from warduty.cli.app import app, main
+
+# Command modules register their commands on import; keep one line per module.
+from warduty.cli import courts_cmd as _courts_cmd  # noqa: F401  isort: skip
+from warduty.cli import articles_cmd as _articles_cmd  # noqa: F401  isort: skip
+from warduty.cli import db_cmd as _db_cmd  # noqa: F401  isort: skip
+from warduty.cli import demo_cmd as _demo_cmd  # noqa: F401  isort: skip
+
+__all__ = ["app", "main"]

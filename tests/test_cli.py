@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from warduty.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WARDUTY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WARDUTY_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.delenv("WARDUTY_DB", raising=False)
+
+
+def test_courts_json_lists_the_registry() -> None:
+    result = runner.invoke(app, ["courts", "--json"])
+    assert result.exit_code == 0, result.output
+    courts = json.loads(result.stdout)
+    assert len(courts) == 116
+    assert Counter(c["level"] for c in courts)["garrison"] == 104
+    filtered = json.loads(
+        runner.invoke(app, ["courts", "--json", "--level", "garrison", "--region", "Moscow Oblast"]).stdout
+    )
+    assert len(filtered) == 4
+
+
+def test_courts_csv_and_table() -> None:
+    csv_out = runner.invoke(app, ["courts", "--csv", "--level", "appeal"]).stdout.splitlines()
+    assert csv_out[0].startswith("code,level") and len(csv_out) == 2
+    table = runner.invoke(app, ["courts", "--level", "cassation"])
+    assert table.exit_code == 0 and "54KV0000" in table.stdout
+
+
+def test_courts_rejects_unknown_level() -> None:
+    result = runner.invoke(app, ["courts", "--level", "regional"])
+    assert result.exit_code == 1
+    assert "unknown level" in result.output
+
+
+def test_articles_prints_json() -> None:
+    result = runner.invoke(app, ["articles", "ст.337 ч.5; ст.338 ч.3 УК РФ"])
+    assert result.exit_code == 0
+    refs = json.loads(result.stdout)
+    assert [(r["article"], r["part"], r["group"], r["mobilisation_part"]) for r in refs] == [
+        ("337", "5", "awol", True),
+        ("338", "3", "desertion", True),
+    ]
+    bad = runner.invoke(app, ["articles", "nonsense"])
+    assert bad.exit_code == 1 and "cannot read article references" in bad.output
+
+
+def test_db_migrate_and_status(tmp_path: Path) -> None:
+    first = runner.invoke(app, ["db", "migrate"])
+    assert first.exit_code == 0, first.output
+    assert "116 added" in first.stdout
+    second = runner.invoke(app, ["db", "migrate"])
+    assert "0 added, 0 updated, 116 unchanged" in second.stdout
+    status = runner.invoke(app, ["db", "status"])
+    assert "revision: 0001" in status.stdout
+    assert (tmp_path / "data" / "warduty.sqlite").exists()
+
+
+def test_bad_settings_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WARDUTY_MIN_INTERVAL", "soon")
+    result = runner.invoke(app, ["courts", "--json"])
+    assert result.exit_code == 1 and "WARDUTY_MIN_INTERVAL" in result.output
+    monkeypatch.delenv("WARDUTY_MIN_INTERVAL")
+    monkeypatch.setenv("WARDUTY_DB", "oracle://x")
+    result = runner.invoke(app, ["db", "migrate"])
+    assert result.exit_code == 1 and "unsupported database" in result.output
+
+
+def test_demo_runs() -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "116 military courts" in result.stdout
