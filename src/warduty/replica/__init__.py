@@ -1,0 +1,1 @@
+"""Offline replica of the military courts' websites: synthetic population, HTTP server, faults."""
