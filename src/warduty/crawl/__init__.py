@@ -1,0 +1,1 @@
+"""Crawling: the one network door (client), the WARC archive, the durable frontier and the crawler."""

@@ -1,0 +1,183 @@
+"""WARC archive of every response the crawler receives (request and response records, gzip).
+
+One file per run and court: ``<root>/run-<id>/<court>.warc.gz``. Each record is its own gzip member, so a
+killed run leaves a readable file and a resumed run appends to it. Stored rows point at
+(file, offset of the response record), and ``warduty reparse`` reads the archive back without the network.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from warduty.crawl.client import ArchiveRef, Exchange
+
+# httpx hands us decoded bodies, so headers describing the transfer would no longer be true.
+_DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+COURT_HEADER = "WARC-Warduty-Court"
+
+
+class ArchiveError(RuntimeError):
+    """An archive file is unreadable or a record is not where a row says it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedResponse:
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    fetched_at: str  # WARC-Date as written
+    court_code: str | None
+    file: str
+    offset: int
+
+    @property
+    def content_type(self) -> str | None:
+        for name, value in self.headers:
+            if name.lower() == "content-type":
+                return value
+        return None
+
+
+class WarcArchive:
+    """Writes exchanges of one run into per-court WARC files."""
+
+    def __init__(self, root: Path, run_id: int) -> None:
+        self.folder = root / f"run-{run_id}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._files: dict[str, BinaryIO] = {}
+
+    def __call__(self, exchange: Exchange) -> ArchiveRef:
+        return self.write(exchange)
+
+    def path_for(self, court_code: str | None) -> Path:
+        return self.folder / f"{court_code or 'other'}.warc.gz"
+
+    def write(self, exchange: Exchange) -> ArchiveRef:
+        path = self.path_for(exchange.court_code)
+        handle = self._files.get(str(path))
+        if handle is None:
+            handle = path.open("ab")
+            self._files[str(path)] = handle
+        writer = WARCWriter(handle, gzip=True)
+        date = _warc_date(exchange.fetched_at)
+        extra = {"WARC-Date": date}
+        if exchange.court_code:
+            extra[COURT_HEADER] = exchange.court_code
+        request_headers = StatusAndHeaders(
+            f"GET {_path_of(exchange.url)} HTTP/1.1", list(exchange.request_headers), is_http_request=True
+        )
+        request = writer.create_warc_record(
+            exchange.url, "request", http_headers=request_headers, warc_headers_dict=extra
+        )
+        headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in _DROPPED_HEADERS]
+        headers.append(("Content-Length", str(len(exchange.body))))
+        response_headers = StatusAndHeaders(
+            f"{exchange.status} {_reason(exchange.status)}", headers, "HTTP/1.1"
+        )
+        response = writer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=io.BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=response_headers,
+            warc_headers_dict=extra,
+        )
+        writer.write_record(request)
+        offset = handle.tell()
+        writer.write_record(response)
+        handle.flush()
+        return ArchiveRef(file=str(path), offset=offset)
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+        self._files.clear()
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _path_of(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _to_response(record: Any, body: bytes, file: str, offset: int) -> ArchivedResponse:
+    headers = record.http_headers
+    warc = record.rec_headers
+    # The writer always records Content-Length, so a missing or different one means a cut record.
+    declared = headers.get_header("Content-Length") if headers is not None else None
+    if declared is None or not declared.isdigit() or int(declared) != len(body):
+        raise ArchiveError(f"{file} is damaged: record at {offset} holds {len(body)} of {declared} bytes")
+    return ArchivedResponse(
+        url=warc.get_header("WARC-Target-URI"),
+        status=int(headers.get_statuscode()),
+        headers=tuple(headers.headers),
+        body=body,
+        fetched_at=warc.get_header("WARC-Date"),
+        court_code=warc.get_header(COURT_HEADER),
+        file=file,
+        offset=offset,
+    )
+
+
+def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
+    """Response records of one WARC file, in the order they were written."""
+    records = 0
+    try:
+        with path.open("rb") as handle:
+            iterator = ArchiveIterator(handle)
+            for record in iterator:
+                records += 1
+                if record.rec_type == "response":
+                    # Read the body before asking for the offset: warcio's offset call consumes the stream.
+                    body = record.content_stream().read()
+                    yield _to_response(record, body, str(path), iterator.get_record_offset())
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc}") from exc
+    except ArchiveError:
+        raise
+    except Exception as exc:  # warcio raises plain exceptions on damaged files
+        raise ArchiveError(f"{path} is damaged after {records} record(s): {exc}") from exc
+    if records == 0 and path.stat().st_size > 0:
+        raise ArchiveError(f"{path} holds no WARC record")
+
+
+def read_response(ref: ArchiveRef) -> ArchivedResponse:
+    """The response record a stored row points at."""
+    try:
+        with open(ref.file, "rb") as handle:
+            handle.seek(ref.offset)
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response":
+                    break
+                return _to_response(record, record.content_stream().read(), ref.file, ref.offset)
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {ref.file}: {exc}") from exc
+    raise ArchiveError(f"no response record at {ref.file}:{ref.offset}")
+
+
+def iter_run(folder: Path) -> Iterator[ArchivedResponse]:
+    """Every response of a run folder, file by file (court by court), in write order."""
+    for path in sorted(folder.glob("*.warc.gz")):
+        yield from iter_responses(path)
