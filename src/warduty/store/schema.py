@@ -103,6 +103,7 @@ cases = Table(
     Column("changed_run", Integer, ForeignKey("runs.id")),
     Column("missing_since", Date),
     Column("fetch_id", Integer, ForeignKey("fetches.id")),
+    Column("listing_signature", String(64)),  # digest of the listing row's fields, to see changes
     UniqueConstraint("court_code", "docket", "case_number", name="uq_cases_natural_key"),
     Index("ix_cases_received", "received"),
     Index("ix_cases_uid", "uid"),
@@ -200,5 +201,45 @@ asylum_obs = Table(
         "unit",
         "vintage",
         name="uq_asylum_obs_cell_vintage",
+    ),
+)
+
+
+# The crawl frontier: every page a run means to fetch, with its state, so a killed run resumes.
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # search, card, doc, control
+    Column("court_code", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("payload", JSON),
+    Column("state", String(16), nullable=False),  # pending, done, failed, deferred
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("fetch_id", Integer, ForeignKey("fetches.id")),
+    UniqueConstraint("run_id", "url", name="uq_tasks_run_url"),
+    Index("ix_tasks_run_state", "run_id", "state", "court_code"),
+)
+
+# One row per searched window: the counter the site printed and the rows the run read, to reconcile.
+searches = Table(
+    "searches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("court_code", String(16), nullable=False),
+    Column("article", String(16), nullable=False),
+    Column("received_from", Date, nullable=False),
+    Column("received_to", Date, nullable=False),
+    Column("total", Integer),
+    Column("pages", Integer),
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("pages_read", Integer, nullable=False, default=0),
+    Column("state", String(16), nullable=False),  # open, complete, split, empty, skipped, failed
+    Column("note", Text),
+    UniqueConstraint(
+        "run_id", "court_code", "article", "received_from", "received_to", name="uq_searches_window"
     ),
 )

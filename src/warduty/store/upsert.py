@@ -28,7 +28,8 @@ class UpsertResult:
         )
 
 
-def _insert_for(connection: Connection, table: Table) -> Any:
+def dialect_insert(connection: Connection, table: Table) -> Any:
+    """An INSERT that knows ON CONFLICT, for the connection's dialect."""
     name = connection.dialect.name
     if name == "postgresql":
         return postgresql.insert(table)
@@ -83,7 +84,7 @@ def _upsert_batch(
         tuple(r) for r in connection.execute(select(*key_cols).where(tuple_(*key_cols).in_(list(unique))))
     }
     compared = [c for c in columns if c not in key and c not in touched]
-    statement = _insert_for(connection, table).values(rows)
+    statement = dialect_insert(connection, table).values(rows)
     excluded = statement.excluded
     if compared:
         statement = statement.on_conflict_do_update(

@@ -1,0 +1,133 @@
+"""The durable crawl frontier: tasks of a run kept in the database, so a killed run resumes.
+
+A task is finished in the same transaction that stores what it produced (rows and child tasks), so after
+a crash a task is either done with all its output stored, or still pending and fetched again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, func, select, update
+
+from warduty.store.schema import tasks
+from warduty.store.upsert import dialect_insert
+
+TaskKind = Literal["search", "card", "doc", "control"]
+TaskState = Literal["pending", "done", "failed", "deferred"]
+# Within one court, searches come before cards and cards before documents.
+_KIND_ORDER = {"control": 0, "search": 1, "card": 2, "doc": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    kind: TaskKind
+    court_code: str
+    url: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: int
+    kind: TaskKind
+    court_code: str
+    url: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class Frontier:
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.engine = engine
+        self.run_id = run_id
+
+    def add(self, connection: Connection, specs: Iterable[TaskSpec]) -> int:
+        """Add tasks not yet in this run (a URL is fetched once per run). Returns how many were new."""
+        rows = [
+            {
+                "run_id": self.run_id,
+                "kind": spec.kind,
+                "court_code": spec.court_code,
+                "url": spec.url,
+                "payload": spec.payload,
+                "state": "pending",
+                "attempts": 0,
+            }
+            for spec in specs
+        ]
+        if not rows:
+            return 0
+        return _insert_new(connection, rows)
+
+    def pending(self, court_code: str, limit: int = 200) -> list[Task]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    tasks.c.id,
+                    tasks.c.kind,
+                    tasks.c.court_code,
+                    tasks.c.url,
+                    tasks.c.payload,
+                    tasks.c.attempts,
+                )
+                .where(
+                    tasks.c.run_id == self.run_id,
+                    tasks.c.court_code == court_code,
+                    tasks.c.state == "pending",
+                )
+                .order_by(tasks.c.id)
+                .limit(limit)
+            ).all()
+        found = [Task(r.id, r.kind, r.court_code, r.url, dict(r.payload or {}), r.attempts) for r in rows]
+        return sorted(found, key=lambda t: (_KIND_ORDER.get(t.kind, 9), t.id))
+
+    def finish(
+        self,
+        connection: Connection,
+        task: Task,
+        state: TaskState,
+        *,
+        error: str | None = None,
+        fetch_id: int | None = None,
+    ) -> None:
+        connection.execute(
+            update(tasks)
+            .where(tasks.c.id == task.id)
+            .values(state=state, error=error, fetch_id=fetch_id, attempts=task.attempts + 1)
+        )
+
+    def counts(self) -> Counter[str]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(tasks.c.kind, tasks.c.state, func.count())
+                .where(tasks.c.run_id == self.run_id)
+                .group_by(tasks.c.kind, tasks.c.state)
+            ).all()
+        return Counter({f"{kind}:{state}": n for kind, state, n in rows})
+
+    def unfinished(self, states: Sequence[str] = ("failed", "deferred")) -> list[tuple[str, str, str, str]]:
+        """(court, kind, url, error) of tasks that did not complete."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(tasks.c.court_code, tasks.c.kind, tasks.c.url, tasks.c.error)
+                .where(tasks.c.run_id == self.run_id, tasks.c.state.in_(list(states)))
+                .order_by(tasks.c.court_code, tasks.c.id)
+            ).all()
+        return [(r.court_code, r.kind, r.url, r.error or "") for r in rows]
+
+
+def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    """Insert tasks whose (run, url) is new; existing tasks keep their state."""
+    total = 0
+    for start in range(0, len(rows), 400):
+        statement = (
+            dialect_insert(connection, tasks)
+            .values(rows[start : start + 400])
+            .on_conflict_do_nothing(index_elements=["run_id", "url"])
+        )
+        total += connection.execute(statement).rowcount or 0
+    return total
