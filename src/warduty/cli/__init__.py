@@ -9,5 +9,10 @@ from warduty.cli import courts_cmd as _courts_cmd  # noqa: F401  isort: skip
 from warduty.cli import articles_cmd as _articles_cmd  # noqa: F401  isort: skip
 from warduty.cli import db_cmd as _db_cmd  # noqa: F401  isort: skip
 from warduty.cli import demo_cmd as _demo_cmd  # noqa: F401  isort: skip
+from warduty.cli import asylum_cmd as _asylum_cmd  # noqa: F401  isort: skip
+from warduty.cli import parse_cmd as _parse_cmd  # noqa: F401  isort: skip
+from warduty.cli import crawl_cmd as _crawl_cmd  # noqa: F401  isort: skip
+from warduty.cli import replica_serve_cmd as _replica_serve_cmd  # noqa: F401  isort: skip
+from warduty.cli import replica_cmd as _replica_cmd  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

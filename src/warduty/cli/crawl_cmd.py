@@ -1,0 +1,201 @@
+"""``warduty crawl`` and ``warduty reparse``: fetch court sites politely, or rebuild from the archive."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from warduty.cli.app import app, console, err_console, fail, print_table, settings_from
+from warduty.config import Settings
+from warduty.courts import UnknownCourtError, load_registry
+from warduty.crawl.captcha import CaptchaSolver, CommandSolver, PromptSolver
+from warduty.crawl.client import ClientOptions
+from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport
+from warduty.crawl.reparse import reparse
+from warduty.law import WATCHED_ARTICLES
+from warduty.store import make_engine, migrate, sync_courts
+
+
+def client_options(settings: Settings, **overrides: object) -> ClientOptions:
+    values: dict[str, object] = {
+        "host_interval": settings.min_interval,
+        "global_interval": settings.global_interval,
+        "timeout": settings.timeout,
+        "retries": settings.retries,
+        "cooldown": settings.cooldown,
+        "user_agent": settings.user_agent,
+        "proxy": settings.proxy or None,
+        "origin": settings.sudrf_origin or None,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return ClientOptions(**values)  # type: ignore[arg-type]
+
+
+def _ask(path: Path, court: object) -> str:
+    err_console.print(f"[bold]Captcha[/] for {getattr(court, 'name_en', court)}: open {path}")
+    return str(typer.prompt("Digits"))
+
+
+def _parse_date(text: str | None, name: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{name} must be a date like 2024-04-12, not {text!r}")
+        raise
+
+
+def run_crawl(
+    settings: Settings,
+    options: CrawlOptions,
+    *,
+    solver: CaptchaSolver | None,
+    quiet: bool = False,
+    **client_overrides: object,
+) -> RunReport:
+    """Migrate, crawl with a progress display, and return the run report (used by the demo too)."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    registry = load_registry()
+    with engine.begin() as connection:
+        sync_courts(connection, registry)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=False,
+    )
+    courts_total = (
+        len(options.courts)
+        if options.courts
+        else len([c for c in registry.select(crawlable=True) if c.level in ("garrison", "district")])
+    )
+    pages = progress.add_task("pages fetched", total=None)
+    finished_courts: set[str] = set()
+    courts_bar = progress.add_task("courts started", total=courts_total)
+
+    def on_progress(event: ProgressEvent) -> None:
+        progress.advance(pages)
+        if event.court not in finished_courts:
+            finished_courts.add(event.court)
+            progress.advance(courts_bar)
+
+    crawler = Crawler(
+        engine,
+        registry,
+        client_options(settings, **client_overrides),
+        settings.data_dir,
+        solver=solver,
+        on_progress=on_progress,
+    )
+    with progress:
+        return asyncio.run(crawler.run(options))
+
+
+def print_report(report: RunReport) -> None:
+    console.print(
+        f"run {report.run_id}: [bold]{report.status}[/], {report.fetched} pages used; "
+        f"{len(report.counter_mismatches)} counter mismatches; {report.missing_marked} cases newly missing; "
+        f"manifest in {report.folder}"
+    )
+    troubled = [
+        {"court": code, "failed": r.failed, "deferred": r.deferred, "reasons": dict(r.reasons)}
+        for code, r in sorted(report.courts.items())
+        if r.failed or r.deferred
+    ]
+    if troubled:
+        print_table(
+            troubled, ("court", "failed", "deferred", "reasons"), title="Courts with unfinished pages"
+        )
+        console.print("Run again with --resume to complete them.")
+    if report.deferred_courts:
+        console.print(f"Deferred for captcha: {', '.join(report.deferred_courts)}")
+
+
+@app.command("crawl")
+def crawl_command(
+    ctx: typer.Context,
+    courts: list[str] = typer.Option(["all"], "--courts", help="Court codes to crawl, or 'all'."),
+    articles: str = typer.Option(",".join(WATCHED_ARTICLES), help="Comma-separated Criminal Code articles."),
+    since: str = typer.Option("2021-01-01", help="First receipt date to search (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, help="Last receipt date to search (default: today)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the last unfinished run."),
+    proxy: str | None = typer.Option(None, help="HTTP(S) or SOCKS proxy URL."),
+    min_interval: float | None = typer.Option(None, help="Seconds between requests to one court host."),
+    global_interval: float | None = typer.Option(None, help="Seconds between any two requests."),
+    cooldown: float | None = typer.Option(None, help="Seconds a host rests after 429 or the throttle page."),
+    captcha_solver: str | None = typer.Option(
+        None, help="Command that gets a captcha PNG path and prints the digits."
+    ),
+    interactive: bool = typer.Option(
+        False, "--interactive", help="Ask for captcha digits at the terminal (otherwise captcha courts wait)."
+    ),
+    sudrf_origin: str | None = typer.Option(
+        None, help="Connect here instead of the court hosts (e.g. the replica); stored URLs stay real."
+    ),
+) -> None:
+    """Crawl the military courts' case lists, cards and verdict texts into the database."""
+    settings = settings_from(ctx)
+    codes = None if courts == ["all"] else [c for part in courts for c in part.split(",") if c]
+    registry = load_registry()
+    try:
+        for code in codes or []:
+            registry.by_code(code)
+    except UnknownCourtError as exc:
+        fail(str(exc))
+    start = _parse_date(since, "--since") or date(2021, 1, 1)
+    end = _parse_date(until, "--until") or datetime.now(UTC).date()
+    solver: CaptchaSolver | None = None
+    if captcha_solver:
+        solver = CommandSolver(captcha_solver)
+    elif interactive:
+        solver = PromptSolver(settings.data_dir / "captcha", _ask)
+    options = CrawlOptions(
+        courts=codes,
+        articles=tuple(a.strip() for a in articles.split(",") if a.strip()),
+        since=start,
+        until=end,
+        resume=resume,
+    )
+    report = run_crawl(
+        settings,
+        options,
+        solver=solver,
+        proxy=proxy,
+        host_interval=min_interval,
+        global_interval=global_interval,
+        cooldown=cooldown,
+        origin=sudrf_origin,
+    )
+    print_report(report)
+
+
+@app.command("reparse")
+def reparse_command(
+    ctx: typer.Context,
+    archive: Path | None = typer.Option(None, help="Archive folder (default: <data_dir>/archive)."),
+    db: str | None = typer.Option(None, help="Database URL to rebuild into (default: the configured one)."),
+) -> None:
+    """Rebuild the database from the WARC archive, without the network."""
+    settings = settings_from(ctx)
+    root = archive or settings.data_dir / "archive"
+    if not root.is_dir():
+        fail(f"no archive at {root}")
+    engine = make_engine(db or settings.database_url)
+    migrate(engine)
+    registry = load_registry()
+    with engine.begin() as connection:
+        sync_courts(connection, registry)
+    report = reparse(engine, registry, root)
+    console.print(
+        f"replayed {report.runs} run(s), {report.responses} responses: "
+        f"{sum(report.used.values())} used, {sum(report.skipped.values())} skipped {dict(report.skipped)}"
+    )

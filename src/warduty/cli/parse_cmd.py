@@ -1,0 +1,44 @@
+"""``warduty parse``: read a saved court page, detect its kind and print what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from warduty.cli.app import app, console, fail, print_json
+from warduty.sudrf import PageFormatError, decode_page, page_to_dict, parse_page
+
+
+@app.command("parse")
+def parse_command(
+    file: Path = typer.Argument(..., help="A saved sudrf page (any encoding; the bytes decide)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the full JSON object (the default prints a summary)."
+    ),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="Make listing links absolute against this URL."
+    ),
+) -> None:
+    """Detect the page kind (card, listing, act text or a state) and print its fields as JSON."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+        return
+    try:
+        page = parse_page(decode_page(data), base_url)
+    except PageFormatError as exc:
+        fail(f"{file}: page format error: {exc.reason}")
+        return
+    result = page_to_dict(page)
+    if as_json:
+        print_json(result)
+        return
+    summary = {key: value for key, value in result.items() if not isinstance(value, list | dict)}
+    for key, value in result.items():
+        if isinstance(value, list):
+            summary[key] = f"{len(value)} item(s)"
+    if isinstance(result.get("text"), str):
+        summary["text"] = f"{len(str(result['text']))} characters"
+    console.print_json(data=summary)

@@ -1,0 +1,82 @@
+"""``warduty replica``: the offline court-site replica (population, calibration, ground truth)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from warduty.cli.app import app, console, fail, print_json, print_table
+from warduty.replica.calibrate import CalibrationError
+from warduty.replica.population import DEFAULT_SEED, Population, PopulationError, generate_population
+
+replica_app = typer.Typer(
+    help="The offline replica of the military courts' websites.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(replica_app, name="replica")
+
+_SEED_HELP = "Seed of the synthetic population (same seed, same population)."
+_SCALE_HELP = "Multiply case counts by this (0.05 for a quick look); targets are scaled alike."
+_FIT_COLUMNS = ("id", "as_of", "target", "generated", "difference", "tolerance", "rank", "next", "ok")
+
+
+def _population(seed: int, scale: float) -> Population:
+    try:
+        return generate_population(seed, scale)
+    except (PopulationError, CalibrationError) as exc:
+        fail(str(exc))
+        raise typer.Exit(1) from exc
+
+
+@replica_app.command("fit")
+def fit_command(
+    seed: int = typer.Option(DEFAULT_SEED, help=_SEED_HELP),
+    scale: float = typer.Option(1.0, help=_SCALE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ranks: bool = typer.Option(True, "--ranks/--no-ranks", help="Also check the months and regions ranked."),
+) -> None:
+    """Print each published target, its as_of date, the generated value and the difference."""
+    from warduty.replica.fit import fit_report
+
+    population = _population(seed, scale)
+    rows = [row.to_dict() for row in fit_report(population, ranks=ranks)]
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, _FIT_COLUMNS, title=f"Calibration of seed {seed} at scale {scale}")
+        misses = sum(not row["ok"] for row in rows)
+        console.print(
+            f"{len(rows) - misses} of {len(rows)} targets met" + (f", {misses} missed" if misses else "")
+        )
+    if any(not row["ok"] for row in rows):
+        raise typer.Exit(1)
+
+
+@replica_app.command("truth")
+def truth_command(
+    as_of: str = typer.Option(..., "--as-of", help="Day the sites are looked at (YYYY-MM-DD)."),
+    out: Path = typer.Option(..., "--out", help="Folder for cases/persons/events/acts .csv and .parquet."),
+    seed: int = typer.Option(DEFAULT_SEED, help=_SEED_HELP),
+    scale: float = typer.Option(1.0, help=_SCALE_HELP),
+) -> None:
+    """Write what the replica's sites show on a day: cases, persons, events and acts."""
+    from warduty.replica.truth import write_truth
+
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        fail(f"--as-of must be a date like 2024-04-12, not {as_of!r}")
+        return
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} exists and is not a folder")
+    population = _population(seed, scale)
+    counts = write_truth(population, day, out)
+    print_table(
+        [
+            {"table": name, "rows": count, "files": f"{name}.csv, {name}.parquet"}
+            for name, count in counts.items()
+        ],
+        ("table", "rows", "files"),
+        title=f"Ground truth as of {day.isoformat()} in {out}",
+    )

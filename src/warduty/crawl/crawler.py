@@ -1,0 +1,423 @@
+"""The crawl of military courts: plan, fetch through the one network door, store, reconcile, report.
+
+One coroutine per court works through that court's tasks (searches, then cards, then documents); the
+client's pacing makes the courts share the platform-wide rate while each host gets its own interval.
+Every task is finished in the transaction that stores its output, so a killed run resumes with
+``resume=True`` and fetches again only the page that was in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from warduty.courts import Court, CourtRegistry
+from warduty.crawl.archive import WarcArchive
+from warduty.crawl.captcha import CaptchaCache, CaptchaSolver
+from warduty.crawl.client import ClientOptions, FetchError, FetchResult, HttpClient
+from warduty.crawl.frontier import Frontier, Task, TaskSpec
+from warduty.crawl.ingest import record_fetch
+from warduty.crawl.plan import year_windows
+from warduty.crawl.process import Processor, ProcessOutcome, SearchRef
+from warduty.crawl.reconcile import reconcile
+from warduty.law import WATCHED_ARTICLES
+from warduty.store.schema import runs, searches, tasks
+from warduty.sudrf.encoding import decode_page
+from warduty.sudrf.errors import PageFormatError
+from warduty.sudrf.pages import PageState, classify_page, parse_captcha
+
+log = logging.getLogger(__name__)
+
+EXPECTED_STATE = {
+    "search": (PageState.RESULTS, PageState.EMPTY),
+    "control": (PageState.RESULTS, PageState.EMPTY),
+    "card": (PageState.CARD,),
+    "doc": (PageState.DOCUMENT, PageState.EMPTY_DOCUMENT),
+}
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    courts: Sequence[str] | None = None  # court codes; None means every court with a case search
+    articles: Sequence[str] = WATCHED_ARTICLES
+    since: date = date(2021, 1, 1)
+    until: date = field(default_factory=lambda: datetime.now(UTC).date())
+    resume: bool = False
+    recent_days: int = 400  # windows reaching into this many days before `until` are always re-read
+    max_window_rows: int = 1000
+    page_retries: int = 2  # fetch again when a page is truncated, mangled or oddly empty
+    retry_pause: float = 1.0
+
+
+@dataclass
+class ProgressEvent:
+    court: str
+    kind: str
+    done: int
+    pending: int
+
+
+@dataclass
+class CourtReport:
+    searches: int = 0
+    pages: int = 0
+    cards: int = 0
+    docs: int = 0
+    failed: int = 0
+    deferred: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    status: str
+    courts: dict[str, CourtReport]
+    counter_mismatches: list[dict[str, Any]]
+    unconfirmed_empty: list[str]
+    deferred_courts: list[str]
+    missing_marked: int
+    waits: dict[str, float]
+    folder: Path
+
+    @property
+    def fetched(self) -> int:
+        return sum(r.searches + r.pages + r.cards + r.docs for r in self.courts.values())
+
+
+class Crawler:
+    def __init__(
+        self,
+        engine: Engine,
+        registry: CourtRegistry,
+        client_options: ClientOptions,
+        data_dir: Path,
+        *,
+        solver: CaptchaSolver | None = None,
+        on_progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.client_options = client_options
+        self.data_dir = data_dir
+        self.solver = solver
+        self.on_progress = on_progress
+        self.captchas = CaptchaCache()
+        self._solving: dict[str, asyncio.Lock] = {}
+
+    # -- run lifecycle ---------------------------------------------------------------------------------
+
+    def _courts(self, options: CrawlOptions) -> list[Court]:
+        if options.courts:
+            return [self.registry.by_code(code) for code in options.courts]
+        return [c for c in self.registry.select(crawlable=True) if c.level in ("garrison", "district")]
+
+    def _start_run(self, options: CrawlOptions, courts: list[Court]) -> tuple[int, bool]:
+        """(run id, resumed?)."""
+        with self.engine.begin() as connection:
+            if options.resume:
+                previous = connection.execute(
+                    select(runs.c.id)
+                    .where(runs.c.kind == "crawl", runs.c.status != "done")
+                    .order_by(runs.c.id.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+                if previous is not None:
+                    connection.execute(update(runs).where(runs.c.id == previous).values(status="running"))
+                    # What failed or waited for a captcha is tried again; windows are reconciled again.
+                    connection.execute(
+                        update(tasks)
+                        .where(tasks.c.run_id == previous, tasks.c.state.in_(["failed", "deferred"]))
+                        .values(state="pending")
+                    )
+                    connection.execute(
+                        update(searches)
+                        .where(searches.c.run_id == previous, searches.c.state.in_(["mismatch", "unread"]))
+                        .values(state="open")
+                    )
+                    return int(previous), True
+            plan = {
+                "courts": [c.code for c in courts],
+                "articles": list(options.articles),
+                "since": options.since.isoformat(),
+                "until": options.until.isoformat(),
+            }
+            run_id = connection.execute(
+                runs.insert()
+                .values(kind="crawl", started_at=datetime.now(UTC), status="running", plan=plan)
+                .returning(runs.c.id)
+            ).scalar_one()
+        return int(run_id), False
+
+    def _plan(
+        self, frontier: Frontier, processor: Processor, courts: list[Court], options: CrawlOptions
+    ) -> None:
+        windows = year_windows(options.since, options.until)
+        with self.engine.begin() as connection:
+            specs = []
+            for court in courts:
+                for article in options.articles:
+                    for window in windows:
+                        ref = SearchRef(article, window, 1)
+                        processor._window_row(connection, court, ref, None, None, "open")
+                        specs.append(processor.search_task(court, ref))
+            frontier.add(connection, specs)
+
+    async def run(self, options: CrawlOptions) -> RunReport:
+        courts = self._courts(options)
+        run_id, resumed = self._start_run(options, courts)
+        frontier = Frontier(self.engine, run_id)
+        processor = Processor(
+            run_id,
+            max_window_rows=options.max_window_rows,
+            recent_from=options.until - timedelta(days=options.recent_days),
+        )
+        if not resumed:
+            self._plan(frontier, processor, courts, options)
+        archive = WarcArchive(self.data_dir / "archive", run_id)
+        manifest = {
+            "run": run_id,
+            "max_window_rows": processor.max_window_rows,
+            "recent_from": processor.recent_from.isoformat() if processor.recent_from else None,
+        }
+        (archive.folder / "run.json").write_text(json.dumps(manifest), "utf-8")
+        reports = {court.code: CourtReport() for court in courts}
+        try:
+            async with HttpClient(self.client_options, archive=archive) as client:
+                await asyncio.gather(
+                    *(
+                        self._court(client, frontier, processor, court, reports[court.code], options)
+                        for court in courts
+                    )
+                )
+                waits = {host: stats.waited for host, stats in client.pacer.stats.items()}
+        finally:
+            archive.close()
+        return self._finish(run_id, frontier, reports, waits)
+
+    # -- per court -------------------------------------------------------------------------------------
+
+    async def _court(
+        self,
+        client: HttpClient,
+        frontier: Frontier,
+        processor: Processor,
+        court: Court,
+        report: CourtReport,
+        options: CrawlOptions,
+    ) -> None:
+        done = 0
+        while True:
+            batch = await asyncio.to_thread(frontier.pending, court.code)
+            if not batch:
+                return
+            for task in batch:
+                await self._task(client, frontier, processor, court, task, report, options)
+                done += 1
+                if self.on_progress is not None:
+                    self.on_progress(ProgressEvent(court.code, task.kind, done, len(batch)))
+
+    async def _task(
+        self,
+        client: HttpClient,
+        frontier: Frontier,
+        processor: Processor,
+        court: Court,
+        task: Task,
+        report: CourtReport,
+        options: CrawlOptions,
+    ) -> None:
+        reason = ""
+        for attempt in range(options.page_retries + 1):
+            url = self._with_captcha(court, task)
+            try:
+                result = await client.get(url, court_code=court.code)
+            except FetchError as exc:
+                reason = exc.reason
+                break
+            if not result.ok:
+                reason = "throttled" if result.throttled else f"HTTP {result.status}"
+                break
+            html = decode_page(result.content, _charset(result.headers.get("content-type")))
+            state = classify_page(html)
+            if state is PageState.CAPTCHA and task.kind in ("search", "control"):
+                if await self._solve(court, html, url):
+                    continue
+                with self.engine.begin() as connection:
+                    fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
+                    frontier.finish(
+                        connection, task, "deferred", error="captcha not solved", fetch_id=fetch_id
+                    )
+                report.deferred += 1
+                return
+            retry_empty = state is PageState.EMPTY and attempt < min(1, options.page_retries)
+            if state not in EXPECTED_STATE[task.kind] or retry_empty:
+                reason = f"page state {state.value}"
+                self._record_only(processor.run_id, court, result, state)
+                await asyncio.sleep(options.retry_pause * (attempt + 1))
+                continue
+            try:
+                self._store(frontier, processor, court, task, result, html, state, report)
+                return
+            except PageFormatError as exc:
+                reason = f"page format: {exc}"
+                self._record_only(processor.run_id, court, result, state)
+                await asyncio.sleep(options.retry_pause * (attempt + 1))
+        with self.engine.begin() as connection:
+            frontier.finish(connection, task, "failed", error=reason)
+        report.failed += 1
+        report.reasons[reason.split(":")[0]] += 1
+        log.info("%s %s failed: %s", court.code, task.url, reason)
+
+    def _with_captcha(self, court: Court, task: Task) -> str:
+        if not court.captcha or task.kind not in ("search", "control"):
+            return task.url
+        answer = self.captchas.get(court.seat_region_ru)
+        return task.url if answer is None else f"{task.url}&captcha={answer[0]}&captchaid={answer[1]}"
+
+    async def _solve(self, court: Court, html: str, used_url: str) -> bool:
+        """Get a valid answer for the court's region; courts of one region wait for one solver call."""
+        region = court.seat_region_ru
+        lock = self._solving.setdefault(region, asyncio.Lock())
+        async with lock:
+            fresh = self.captchas.get(region)
+            if fresh is not None and f"captchaid={fresh[1]}" not in used_url:
+                return True  # another court of the region solved one meanwhile
+            self.captchas.forget(region)
+            return await asyncio.to_thread(self._ask_solver, court, html)
+
+    def _ask_solver(self, court: Court, html: str) -> bool:
+        if self.solver is None:
+            return False
+        challenge = parse_captcha(html)
+        if challenge.image is None or challenge.captcha_id is None:
+            return False
+        answer = self.solver.solve(challenge.image, court)
+        if not answer:
+            return False
+        self.captchas.put(court.seat_region_ru, answer, challenge.captcha_id)
+        return True
+
+    def _record_only(self, run_id: int, court: Court, result: FetchResult, state: PageState) -> None:
+        """Keep a trace of a page that could not be used (the archive has its bytes)."""
+        with self.engine.begin() as connection:
+            record_fetch(connection, run_id, court.code, result, state.value)
+
+    def _store(
+        self,
+        frontier: Frontier,
+        processor: Processor,
+        court: Court,
+        task: Task,
+        result: FetchResult,
+        html: str,
+        state: PageState,
+        report: CourtReport,
+    ) -> None:
+        with self.engine.begin() as connection:
+            fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
+            outcome: ProcessOutcome
+            if task.kind == "control":
+                processor.control(connection, court, SearchRef.from_payload(task.payload), html, state)
+                outcome = ProcessOutcome()
+                report.searches += 1
+            elif task.kind == "search":
+                ref = SearchRef.from_payload(task.payload)
+                if state is PageState.EMPTY:
+                    processor.empty_search(connection, court, ref)
+                    outcome = ProcessOutcome(children=[_control_task(processor, court, task)])
+                else:
+                    outcome = processor.search_page(connection, court, ref, html, task.url, fetch_id)
+                if ref.page == 1:
+                    report.searches += 1
+                else:
+                    report.pages += 1
+            elif task.kind == "card":
+                outcome = processor.card(connection, court, html, task.url, fetch_id, task.payload)
+                report.cards += 1
+            else:
+                outcome = (
+                    processor.document(connection, html, task.url, fetch_id, task.payload)
+                    if state is PageState.DOCUMENT
+                    else ProcessOutcome(note="empty document")
+                )
+                report.docs += 1
+            frontier.add(connection, outcome.children)
+            frontier.finish(connection, task, "done", error=outcome.note, fetch_id=fetch_id)
+
+    # -- end of run ------------------------------------------------------------------------------------
+
+    def _finish(
+        self, run_id: int, frontier: Frontier, reports: dict[str, CourtReport], waits: dict[str, float]
+    ) -> RunReport:
+        with self.engine.begin() as connection:
+            outcome = reconcile(connection, run_id)
+            unfinished = frontier.unfinished()
+            status = "done" if not unfinished else "incomplete"
+            deferred = sorted({court for court, *_ in frontier.unfinished(("deferred",))})
+            statistics = {
+                "run": run_id,
+                "status": status,
+                "tasks": dict(frontier.counts()),
+                "courts": {code: _court_stats(r) for code, r in reports.items()},
+                "counter_mismatches": outcome.mismatches,
+                "unconfirmed_empty_courts": outcome.unconfirmed_empty,
+                "deferred_courts": deferred,
+                "missing_marked": outcome.missing_marked,
+                "politeness_waits_seconds": {host: round(s, 3) for host, s in waits.items()},
+            }
+            issues = [{"court": c, "kind": k, "url": u, "reason": e} for c, k, u, e in unfinished]
+            connection.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(finished_at=datetime.now(UTC), status=status, statistics=statistics, issues=issues)
+            )
+        folder = self.data_dir / "runs" / f"run-{run_id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "statistics.json").write_text(json.dumps(statistics, ensure_ascii=False, indent=2), "utf-8")
+        (folder / "issues.json").write_text(json.dumps(issues, ensure_ascii=False, indent=2), "utf-8")
+        return RunReport(
+            run_id,
+            status,
+            reports,
+            outcome.mismatches,
+            outcome.unconfirmed_empty,
+            deferred,
+            outcome.missing_marked,
+            waits,
+            folder,
+        )
+
+
+def _control_task(processor: Processor, court: Court, task: Task) -> TaskSpec:
+    """A search with no article over the whole window: if it finds rows, an empty result is real."""
+    ref = SearchRef.from_payload(task.payload)
+    spec = processor.search_task(court, SearchRef("", ref.window, 1))
+    return TaskSpec("control", court.code, spec.url, {**spec.payload, "article": "*"})
+
+
+def _charset(content_type: str | None) -> str | None:
+    if not content_type or "charset=" not in content_type.lower():
+        return None
+    return content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
+
+
+def _court_stats(report: CourtReport) -> dict[str, Any]:
+    return {
+        "searches": report.searches,
+        "pages": report.pages,
+        "cards": report.cards,
+        "docs": report.docs,
+        "failed": report.failed,
+        "deferred": report.deferred,
+        "failure_reasons": dict(report.reasons),
+    }

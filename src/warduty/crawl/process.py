@@ -1,0 +1,250 @@
+"""Turn one fetched page into stored rows and follow-up tasks. Shared by the crawler and ``reparse``.
+
+The crawler passes what the parent page knew (the listing row of a card, the act of a document) in the
+task payload; ``reparse`` has no frontier, so the processor also remembers listing rows by card URL and
+finds a document's act by its URL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, select, update
+
+from warduty.courts import Court
+from warduty.crawl.frontier import TaskSpec
+from warduty.crawl.ingest import (
+    listing_signature,
+    store_card,
+    store_document,
+    stored_signature,
+    touch_seen,
+)
+from warduty.crawl.plan import Window
+from warduty.store.schema import acts, searches
+from warduty.store.upsert import dialect_insert
+from warduty.sudrf.card import parse_card
+from warduty.sudrf.document import parse_document
+from warduty.sudrf.listing import parse_listing
+from warduty.sudrf.pages import PageState
+from warduty.sudrf.records import Listing, ListingRow
+from warduty.sudrf.urls import DOCKET, Search, query_params, search_url
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRef:
+    """Which window of which article a search page belongs to."""
+
+    article: str
+    window: Window
+    page: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"article": self.article, **self.window.to_payload(), "page": self.page}
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> SearchRef:
+        return cls(str(payload["article"]), Window.from_payload(payload), int(payload.get("page", 1)))
+
+    @classmethod
+    def from_url(cls, url: str) -> SearchRef:
+        """Read the window back from a search URL (for reparse)."""
+        query = {k.lower(): v for k, v in query_params(url).items()}
+        article = query.get("u1_defendant__law_articless") or query.get("parts__law_articless") or "*"
+        start = query.get("u1_case__entry_date1d") or query.get("case__entry_date1d") or ""
+        end = query.get("u1_case__entry_date2d") or query.get("case__entry_date2d") or ""
+        page = query.get("page") or query.get("_page") or "1"
+        return cls(article, Window(_day(start), _day(end)), int(page))
+
+
+def _day(text: str) -> date:
+    day, month, year = text.split(".")
+    return date(int(year), int(month), int(day))
+
+
+@dataclass
+class ProcessOutcome:
+    children: list[TaskSpec] = field(default_factory=list)
+    note: str | None = None
+    rows: int = 0
+    cards_stored: int = 0
+
+
+@dataclass
+class Processor:
+    """Stores pages of one run. ``max_window_rows`` bounds what one window may hold before it is split."""
+
+    run_id: int
+    max_window_rows: int = 1000
+    recent_from: date | None = None  # windows reaching past this date are always read in full
+    listings_by_card: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def search_page(
+        self, connection: Connection, court: Court, ref: SearchRef, html: str, url: str, fetch_id: int
+    ) -> ProcessOutcome:
+        listing = parse_listing(html, base_url=url)
+        outcome = ProcessOutcome(rows=len(listing.rows))
+        if ref.page == 1:
+            outcome.children += self._plan_window(connection, court, ref, listing, outcome)
+        self._count_page(connection, court, ref, len(listing.rows))
+        outcome.children += self._rows(connection, court, listing.rows, fetch_id)
+        return outcome
+
+    def empty_search(self, connection: Connection, court: Court, ref: SearchRef) -> None:
+        self._window_row(connection, court, ref, total=0, pages=0, state="empty")
+
+    def control(
+        self, connection: Connection, court: Court, ref: SearchRef, html: str, state: PageState
+    ) -> None:
+        """A control search only reads the counter: does the court list anything in this window?"""
+        total = parse_listing(html).total if state is PageState.RESULTS else 0
+        self._window_row(connection, court, ref, total=total, pages=None, state="control")
+
+    def _plan_window(
+        self, connection: Connection, court: Court, ref: SearchRef, listing: Listing, outcome: ProcessOutcome
+    ) -> list[TaskSpec]:
+        halves = ref.window.split() if listing.total > self.max_window_rows else None
+        if halves is not None:
+            self._window_row(connection, court, ref, total=listing.total, pages=None, state="split")
+            outcome.note = f"window of {listing.total} rows split"
+            for half in halves:
+                self._window_row(connection, court, SearchRef(ref.article, half, 1), None, None, "open")
+            return [self.search_task(court, SearchRef(ref.article, half, 1)) for half in halves]
+        page_size = max(len(listing.rows), (listing.last or 0) - (listing.first or 1) + 1, 1)
+        pages = max(1, math.ceil(listing.total / page_size)) if listing.total else 0
+        if self._unchanged_since_before(connection, court, ref, listing.total):
+            self._window_row(connection, court, ref, total=listing.total, pages=pages, state="skipped")
+            outcome.note = "counter unchanged; older window not re-read"
+            return []
+        self._window_row(connection, court, ref, total=listing.total, pages=pages, state="open")
+        return [
+            self.search_task(court, SearchRef(ref.article, ref.window, page)) for page in range(2, pages + 1)
+        ]
+
+    def _unchanged_since_before(
+        self, connection: Connection, court: Court, ref: SearchRef, total: int
+    ) -> bool:
+        if self.recent_from is None or ref.window.end >= self.recent_from:
+            return False
+        previous = connection.execute(
+            select(searches.c.total)
+            .where(
+                searches.c.court_code == court.code,
+                searches.c.article == ref.article,
+                searches.c.received_from == ref.window.start,
+                searches.c.received_to == ref.window.end,
+                searches.c.run_id < self.run_id,
+                searches.c.state.in_(["complete", "skipped"]),
+            )
+            .order_by(searches.c.run_id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return previous is not None and previous == total
+
+    def search_task(self, court: Court, ref: SearchRef) -> TaskSpec:
+        search = Search(
+            article=ref.article, received_from=ref.window.start, received_to=ref.window.end, page=ref.page
+        )
+        return TaskSpec("search", court.code, search_url(court, search), ref.to_payload())
+
+    def _window_row(
+        self,
+        connection: Connection,
+        court: Court,
+        ref: SearchRef,
+        total: int | None,
+        pages: int | None,
+        state: str,
+    ) -> None:
+        key = {
+            "run_id": self.run_id,
+            "court_code": court.code,
+            "article": ref.article,
+            "received_from": ref.window.start,
+            "received_to": ref.window.end,
+        }
+        values = {**key, "total": total, "pages": pages, "state": state, "rows_read": 0, "pages_read": 0}
+        statement = dialect_insert(connection, searches).values(values)
+        update_values = {"state": state}
+        if total is not None:
+            update_values |= {"total": total, "pages": pages}  # type: ignore[dict-item]
+        connection.execute(statement.on_conflict_do_update(index_elements=list(key), set_=update_values))
+
+    def _count_page(self, connection: Connection, court: Court, ref: SearchRef, rows: int) -> None:
+        connection.execute(
+            update(searches)
+            .where(
+                and_(
+                    searches.c.run_id == self.run_id,
+                    searches.c.court_code == court.code,
+                    searches.c.article == ref.article,
+                    searches.c.received_from == ref.window.start,
+                    searches.c.received_to == ref.window.end,
+                )
+            )
+            .values(rows_read=searches.c.rows_read + rows, pages_read=searches.c.pages_read + 1)
+        )
+
+    def _rows(
+        self, connection: Connection, court: Court, rows: tuple[ListingRow, ...], fetch_id: int
+    ) -> list[TaskSpec]:
+        children = []
+        for row in rows:
+            signature = listing_signature(row)
+            info = {
+                "case_number": row.case_number,
+                "case_id": row.case_id,
+                "legal_force": row.legal_force.isoformat() if row.legal_force else None,
+                "legal_force_raw": row.legal_force_raw,
+                "signature": signature,
+            }
+            self.listings_by_card[row.card_url] = info
+            if stored_signature(connection, court.code, DOCKET, row.case_number) == signature:
+                touch_seen(connection, self.run_id, court.code, DOCKET, row.case_number)
+            else:
+                children.append(TaskSpec("card", court.code, row.card_url, info))
+        return children
+
+    def card(
+        self,
+        connection: Connection,
+        court: Court,
+        html: str,
+        url: str,
+        fetch_id: int,
+        listing: dict[str, Any] | None,
+    ) -> ProcessOutcome:
+        card = parse_card(html)
+        info = listing if listing is not None else self.listings_by_card.get(url, {})
+        stored = store_card(
+            connection,
+            run_id=self.run_id,
+            court_code=court.code,
+            docket=DOCKET,
+            card=card,
+            card_url=url,
+            fetch_id=fetch_id,
+            listing=info,
+        )
+        children = [
+            TaskSpec("doc", court.code, doc_url, {"case_id": stored.case_id, "position": position})
+            for position, doc_url in stored.acts_to_fetch
+        ]
+        return ProcessOutcome(children=children, cards_stored=1, note="; ".join(card.warnings) or None)
+
+    def document(
+        self, connection: Connection, html: str, url: str, fetch_id: int, act: dict[str, Any] | None
+    ) -> ProcessOutcome:
+        if act is None:
+            found = connection.execute(
+                select(acts.c.case_id, acts.c.position).where(acts.c.doc_url == url).limit(1)
+            ).first()
+            if found is None:
+                return ProcessOutcome(note="document of no known act")
+            act = {"case_id": found.case_id, "position": found.position}
+        document = parse_document(html)
+        store_document(connection, int(act["case_id"]), int(act["position"]), document.text, fetch_id)
+        return ProcessOutcome()

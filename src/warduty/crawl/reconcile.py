@@ -1,0 +1,92 @@
+"""End of a run: check every searched window's rows against its counter, and mark vanished cases.
+
+A window is *complete* when every page was read and the rows add up to the counter the site printed.
+Only complete windows can prove that a case vanished: a stored case of that court, article and receipt
+window that the run did not see again gets ``missing_since`` (it is never deleted).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, or_, select, update
+
+from warduty.store.schema import cases, person_articles, persons, searches
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    mismatches: list[dict[str, Any]]
+    unconfirmed_empty: list[str]  # courts whose empty windows no control search could confirm
+    missing_marked: int
+
+
+def reconcile(connection: Connection, run_id: int, today: date | None = None) -> Reconciliation:
+    windows = connection.execute(select(searches).where(searches.c.run_id == run_id)).all()
+    mismatches = []
+    for window in windows:
+        if window.state != "open":
+            continue
+        if window.total is None:  # page 1 never came (deferred or failed): the run reports the task
+            connection.execute(update(searches).where(searches.c.id == window.id).values(state="unread"))
+            continue
+        complete = window.total is not None and window.rows_read == window.total
+        complete = complete and window.pages_read == (window.pages or 0)
+        if not complete:
+            mismatches.append(
+                {
+                    "court": window.court_code,
+                    "article": window.article,
+                    "from": window.received_from.isoformat(),
+                    "to": window.received_to.isoformat(),
+                    "counter": window.total,
+                    "rows": window.rows_read,
+                    "pages_read": window.pages_read,
+                    "pages": window.pages,
+                }
+            )
+        connection.execute(
+            update(searches)
+            .where(searches.c.id == window.id)
+            .values(state="complete" if complete else "mismatch")
+        )
+    controls: Counter[str] = Counter()
+    for window in windows:
+        if window.state == "control":
+            controls[window.court_code] += window.total or 0
+    empty_courts = sorted({w.court_code for w in windows if w.state == "empty"})
+    unconfirmed = [code for code in empty_courts if controls[code] == 0]
+    marked = _mark_missing(connection, run_id, today or datetime.now(UTC).date())
+    return Reconciliation(mismatches, unconfirmed, marked)
+
+
+def _mark_missing(connection: Connection, run_id: int, today: date) -> int:
+    marked = 0
+    windows = connection.execute(
+        select(searches).where(searches.c.run_id == run_id, searches.c.state == "complete")
+    ).all()
+    for window in windows:
+        has_article = exists(
+            select(person_articles.c.id)
+            .join(persons, persons.c.id == person_articles.c.person_id)
+            .where(persons.c.case_id == cases.c.id, person_articles.c.article == window.article)
+        )
+        result = connection.execute(
+            update(cases)
+            .where(
+                and_(
+                    cases.c.court_code == window.court_code,
+                    cases.c.received >= window.received_from,
+                    cases.c.received <= window.received_to,
+                    cases.c.missing_since.is_(None),
+                    or_(cases.c.last_seen_run.is_(None), cases.c.last_seen_run != run_id),
+                    has_article,
+                )
+            )
+            .values(missing_since=today)
+        )
+        marked += result.rowcount or 0
+    return marked

@@ -1,0 +1,117 @@
+"""What a sud_delo page is: results, a card, an act, or one of the states a court answers with instead.
+
+Markers are phrases the module prints (see docs/parsers.md for the table). Phrases are looked up in the
+raw HTML; structure (card headings, result tables) through the parsed tree, never through site chrome.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from warduty.sudrf.records import Captcha
+
+
+class PageState(enum.StrEnum):
+    RESULTS = "results"
+    EMPTY = "empty"
+    CAPTCHA = "captcha"
+    UNAVAILABLE = "unavailable"
+    BLOCKED = "blocked"
+    BAD_QUERY = "bad_query"
+    MODULE_OFF = "module_off"
+    SERVER_NOT_FOUND = "server_not_found"
+    EMPTY_DOCUMENT = "empty_document"
+    CARD = "card"
+    DOCUMENT = "document"
+    SEARCH_FORM = "search_form"
+    UNKNOWN = "unknown"
+
+
+# Checked in this order: the first state with a matching phrase wins.
+_PHRASES: tuple[tuple[PageState, tuple[str, ...]], ...] = (
+    (
+        PageState.BLOCKED,
+        (
+            "заблокирован по соображениям безопасности",
+            "Данный запрос некорректен, просьба изменить параметры запроса",
+        ),
+    ),
+    (PageState.SERVER_NOT_FOUND, ("сервер СДП не найден",)),
+    (PageState.MODULE_OFF, ("Данный модуль неактивен",)),
+    (PageState.CAPTCHA, ("код с картинки", "Время жизни сессии закончилось")),
+    (
+        PageState.UNAVAILABLE,
+        (
+            "Информация временно недоступна",
+            "Warning: pg_connect()",
+            "информационное наполнение сайта",
+            "429 Too Many Requests",
+        ),
+    ),
+    (PageState.BAD_QUERY, ("НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА", "ERROR LEVEL 2")),
+    (PageState.EMPTY_DOCUMENT, ("ПУСТОЙ ДОКУМЕНТ",)),
+)
+_EMPTY_PHRASES = ("Данных по запросу не обнаружено", "Ничего не найдено")
+_COUNTER_PHRASES = ("Всего по запросу найдено", "lawcase-count")
+_SEARCH_FIELD = re.compile(r"""name\s*=\s*["']?[a-z0-9_]*case__case_numberss""", re.IGNORECASE)
+_CAPTCHA_INPUT = re.compile(r"""name\s*=\s*["']?captchaid\b""", re.IGNORECASE)
+_CAPTCHA_ID = re.compile(r"""<input[^>]*name\s*=\s*["']?captchaid["']?[^>]*>""", re.IGNORECASE)
+_VALUE = re.compile(r"""value\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_DATA_IMAGE = re.compile(r"data:\s*image/png;\s*base64,\s*([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
+
+
+def classify_page(html: str) -> PageState:
+    """The kind of page ``html`` is. Pure; never raises."""
+    if not html.strip():
+        return PageState.UNKNOWN
+    for state, phrases in _PHRASES:
+        if any(phrase in html for phrase in phrases):
+            return state
+    tree = LexborHTMLParser(html)
+    if is_card(tree):
+        return PageState.CARD
+    if _CAPTCHA_INPUT.search(html):
+        return PageState.CAPTCHA
+    if has_result_table(tree) and any(phrase in html for phrase in _COUNTER_PHRASES):
+        return PageState.RESULTS
+    if any(phrase in html for phrase in _EMPTY_PHRASES):
+        return PageState.EMPTY
+    if tree.css_first("#doccont") is not None and tree.css_first("#content") is not None:
+        return PageState.DOCUMENT
+    if _SEARCH_FIELD.search(html):
+        return PageState.SEARCH_FORM
+    return PageState.UNKNOWN
+
+
+def is_card(tree: LexborHTMLParser) -> bool:
+    standard = tree.css_first("div.casenumber") is not None and tree.css_first("li#tab1") is not None
+    vintage = tree.css_first("div.case-num") is not None and tree.css_first("#case_bookmarks") is not None
+    return standard or vintage
+
+
+def has_result_table(tree: LexborHTMLParser) -> bool:
+    if tree.css_first("table#resultTable") is not None:
+        return True
+    return any("№ ДЕЛА" in node.text().upper() for node in tree.css("table#tablcont th"))
+
+
+def parse_captcha(html: str) -> Captcha:
+    """The captcha id and PNG image of a captcha form; fields the page lacks are None."""
+    captcha_id = None
+    tag = _CAPTCHA_ID.search(html)
+    if tag:
+        value = _VALUE.search(tag.group(0))
+        captcha_id = value.group(1) if value and value.group(1) else None
+    image = None
+    data = _DATA_IMAGE.search(html)
+    if data:
+        try:
+            image = base64.b64decode("".join(data.group(1).split()), validate=True)
+        except (binascii.Error, ValueError):
+            image = None
+    return Captcha(captcha_id=captcha_id, image=image)

@@ -1,0 +1,66 @@
+"""Small pure helpers for text pulled out of court pages: whitespace, dates, cells, fragments."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+_DROP_BLOCKS = re.compile(r"<(script|style|title)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
+_LINE_BREAKS = re.compile(r"<br\b[^>]*>|</(?:p|div|tr|li|h[1-6]|table|center)\s*>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace (incl. no-break spaces and new lines) to one space and trim."""
+    return " ".join(_strip_invisible(text).split())
+
+
+def _strip_invisible(text: str) -> str:
+    # str.split() treats no-break spaces as whitespace but not these zero-width marks.
+    if "\u200b" in text or "\ufeff" in text:
+        return text.replace("\u200b", " ").replace("\ufeff", " ")
+    return text
+
+
+def normalise_lines(text: str) -> str:
+    """Trim every line, squash spaces inside lines and drop empty lines."""
+    lines = (" ".join(line.split()) for line in _strip_invisible(text).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def fragment_text(fragment: str) -> str:
+    """Readable text of an HTML fragment: <br> and block ends become new lines, tags go, entities decode."""
+    text = _COMMENTS.sub("", fragment) if "<!--" in fragment else fragment
+    lowered = text.lower()
+    if "<script" in lowered or "<style" in lowered or "<title" in lowered:
+        text = _DROP_BLOCKS.sub("", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _TAGS.sub("", text)
+    return normalise_lines(html.unescape(text))
+
+
+def label_key(text: str) -> str:
+    """A label as a comparison key: upper case, single spaces, no trailing colon."""
+    return squash(text).upper().rstrip(":").strip()
+
+
+def parse_date(raw: str | None) -> date | None:
+    """``22.04.2026`` -> date; empty or unreadable -> None (the raw string is kept by the caller)."""
+    if not raw:
+        return None
+    match = _DATE.match(raw.strip())
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def or_none(text: str) -> str | None:
+    """Empty text is a missing value."""
+    return text if text else None

@@ -1,0 +1,126 @@
+"""Compare a crawled database with what the replica's sites show (computed from the population)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from warduty.courts import Court
+from warduty.replica.captcha import load_captcha_images
+from warduty.replica.model import ReplicaCase, decided_as_of, visible_acts, visible_cases, visible_events
+
+HIDDEN = "Информация скрыта"
+Snapshot = dict[tuple[str, str], dict[str, Any]]
+
+
+def expected(
+    cases: Iterable[ReplicaCase], as_of: date, articles: Sequence[str], since: date, until: date
+) -> Snapshot:
+    """Cases a crawl of these articles and receipt dates must find, as the sites show them on ``as_of``."""
+    snapshot: Snapshot = {}
+    for case in visible_cases(cases, as_of):
+        if not (since <= case.received <= until) or not case.article_numbers & set(articles):
+            continue
+        decided = decided_as_of(case, as_of)
+        snapshot[(case.court_code, case.case_number)] = {
+            "uid": case.uid,
+            "received": case.received,
+            "judge": case.judge,
+            "decided": case.decided if decided else None,
+            "result": case.result if decided else None,
+            "persons": [
+                (
+                    p.position,
+                    None if p.hidden else p.name,
+                    p.articles_raw,
+                    tuple(sorted(str(r) for r in p.articles)),
+                    p.decided if decided else None,
+                    p.result if decided else None,
+                )
+                for p in case.persons
+            ],
+            "events": [(e.name, e.day, e.time, e.result) for e in visible_events(case, as_of)],
+            "acts": sorted(a.text.strip() for a in visible_acts(case, as_of)),
+        }
+    return snapshot
+
+
+def crawled(engine: Engine) -> Snapshot:
+    """The same shape read back from the database."""
+    snapshot: Snapshot = {}
+    with engine.connect() as connection:
+        for row in connection.execute(
+            text("SELECT id, court_code, case_number, uid, received, judge, decided, result FROM cases")
+        ):
+            snapshot[(row.court_code, row.case_number)] = {
+                "id": row.id,
+                "uid": row.uid,
+                "received": _day(row.received),
+                "judge": row.judge,
+                "decided": _day(row.decided),
+                "result": row.result,
+                "persons": [],
+                "events": [],
+                "acts": [],
+            }
+        by_id = {v["id"]: v for v in snapshot.values()}
+        articles: dict[int, list[str]] = {}
+        for row in connection.execute(text("SELECT person_id, article, part, point FROM person_articles")):
+            ref = (
+                f"ст.{row.article}"
+                + (f" ч.{row.part}" if row.part else "")
+                + (f" п.{row.point}" if row.point else "")
+            )
+            articles.setdefault(row.person_id, []).append(ref)
+        for row in connection.execute(
+            text(
+                "SELECT id, case_id, position, name, articles_raw, decided, result"
+                " FROM persons ORDER BY position"
+            )
+        ):
+            by_id[row.case_id]["persons"].append(
+                (row.position, row.name, row.articles_raw, tuple(sorted(articles.get(row.id, []))),
+                 _day(row.decided), row.result)
+            )  # fmt: skip
+        for row in connection.execute(
+            text('SELECT case_id, name, "date", "time", result FROM events ORDER BY case_id, position')
+        ):
+            by_id[row.case_id]["events"].append((row.name, _day(row.date), row.time, row.result))
+        for row in connection.execute(text("SELECT case_id, text FROM acts WHERE text IS NOT NULL")):
+            by_id[row.case_id]["acts"].append(row.text.strip())
+    for value in snapshot.values():
+        value.pop("id")
+        value["acts"].sort()
+    return snapshot
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def differences(want: Snapshot, got: Snapshot, limit: int = 5) -> list[str]:
+    problems = [f"missing {key}" for key in sorted(set(want) - set(got))]
+    problems += [f"extra {key}" for key in sorted(set(got) - set(want))]
+    for key in sorted(set(want) & set(got)):
+        for field, value in want[key].items():
+            if got[key][field] != value:
+                problems.append(f"{key} {field}: want {value!r}, got {got[key][field]!r}")
+    return problems[:limit] + ([f"... {len(problems) - limit} more"] if len(problems) > limit else [])
+
+
+class LabelSolver:
+    """Solves the replica's captchas by recognising its shipped images (a person would read them)."""
+
+    def __init__(self) -> None:
+        self.answers = {hashlib.sha256(i.png).hexdigest(): i.answer for i in load_captcha_images()}
+        self.asked = 0
+
+    def solve(self, image: bytes, court: Court) -> str | None:
+        self.asked += 1
+        return self.answers.get(hashlib.sha256(image).hexdigest())
