@@ -14,5 +14,9 @@ from warduty.cli import parse_cmd as _parse_cmd  # noqa: F401  isort: skip
 from warduty.cli import crawl_cmd as _crawl_cmd  # noqa: F401  isort: skip
 from warduty.cli import replica_serve_cmd as _replica_serve_cmd  # noqa: F401  isort: skip
 from warduty.cli import replica_cmd as _replica_cmd  # noqa: F401  isort: skip
+from warduty.cli import stats_cmd as _stats_cmd  # noqa: F401  isort: skip
+from warduty.cli import report_cmd as _report_cmd  # noqa: F401  isort: skip
+from warduty.cli import export_cmd as _export_cmd  # noqa: F401  isort: skip
+from warduty.cli import serve_cmd as _serve_cmd  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -7,6 +7,7 @@ killed run leaves a readable file and a resumed run appends to it. Stored rows p
 
 from __future__ import annotations
 
+import gzip
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ class WarcArchive:
         if handle is None:
             handle = path.open("ab")
             self._files[str(path)] = handle
-        writer = WARCWriter(handle, gzip=True)
+        writer = WARCWriter(io.BytesIO(), gzip=False)
         date = _warc_date(exchange.fetched_at)
         extra = {"WARC-Date": date}
         if exchange.court_code:
@@ -92,9 +93,9 @@ class WarcArchive:
             http_headers=response_headers,
             warc_headers_dict=extra,
         )
-        writer.write_record(request)
+        handle.write(_gzip_member(writer, request))
         offset = handle.tell()
-        writer.write_record(response)
+        handle.write(_gzip_member(writer, response))
         handle.flush()
         return ArchiveRef(file=str(path), offset=offset)
 
@@ -102,6 +103,14 @@ class WarcArchive:
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+
+
+def _gzip_member(writer: WARCWriter, record: object) -> bytes:
+    """One record as its own gzip member. Level 4: warcio's level 9 cost a fifth of the crawl's CPU."""
+    buffer = io.BytesIO()
+    writer.out = buffer
+    writer.write_record(record)
+    return gzip.compress(buffer.getvalue(), compresslevel=4)
 
 
 def _warc_date(moment: datetime) -> str:

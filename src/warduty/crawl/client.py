@@ -162,8 +162,14 @@ class HttpClient:
                 verify=verify,
                 follow_redirects=False,
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+                event_hooks={"request": [self._on_send]},
             )
         return self._clients[bundle]
+
+    async def _on_send(self, request: httpx.Request) -> None:
+        # The event loop may have been busy since the slot was granted: pace from the real send time.
+        host = request.headers.get("host", "").split(":", 1)[0]
+        self.pacer.mark_sent(host)
 
     def _target(self, url: str) -> tuple[str, str]:
         """(URL to connect to, Host header). With an origin, connect there and keep the real host."""

@@ -13,6 +13,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -54,7 +55,8 @@ class CrawlOptions:
     resume: bool = False
     recent_days: int = 400  # windows reaching into this many days before `until` are always re-read
     max_window_rows: int = 1000
-    page_retries: int = 2  # fetch again when a page is truncated, mangled or oddly empty
+    page_retries: int = 2  # fetch again when a page is truncated or mangled
+    empty_retries: int = 0  # fetch an empty result again before believing it (a control search checks too)
     retry_pause: float = 1.0
 
 
@@ -113,6 +115,7 @@ class Crawler:
         self.on_progress = on_progress
         self.captchas = CaptchaCache()
         self._solving: dict[str, asyncio.Lock] = {}
+        self._writer = ThreadPoolExecutor(max_workers=1)
 
     # -- run lifecycle ---------------------------------------------------------------------------------
 
@@ -191,6 +194,7 @@ class Crawler:
         }
         (archive.folder / "run.json").write_text(json.dumps(manifest), "utf-8")
         reports = {court.code: CourtReport() for court in courts}
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-writer")
         try:
             async with HttpClient(self.client_options, archive=archive) as client:
                 await asyncio.gather(
@@ -201,6 +205,7 @@ class Crawler:
                 )
                 waits = {host: stats.waited for host, stats in client.pacer.stats.items()}
         finally:
+            self._writer.shutdown(wait=True)
             archive.close()
         return self._finish(run_id, frontier, reports, waits)
 
@@ -237,6 +242,7 @@ class Crawler:
         options: CrawlOptions,
     ) -> None:
         reason = ""
+        loop = asyncio.get_running_loop()
         for attempt in range(options.page_retries + 1):
             url = self._with_captcha(court, task)
             try:
@@ -247,36 +253,71 @@ class Crawler:
             if not result.ok:
                 reason = "throttled" if result.throttled else f"HTTP {result.status}"
                 break
-            html = decode_page(result.content, _charset(result.headers.get("content-type")))
-            state = classify_page(html)
-            if state is PageState.CAPTCHA and task.kind in ("search", "control"):
-                if await self._solve(court, html, url):
+            # Parsing and storing run on one writer thread, so the event loop stays free to send
+            # requests on time (a late send would squeeze the next one to the same host).
+            verdict, detail = await loop.run_in_executor(
+                self._writer,
+                self._consume,
+                frontier,
+                processor,
+                court,
+                task,
+                result,
+                report,
+                attempt,
+                options,
+            )
+            if verdict == "done":
+                return
+            if verdict == "captcha":
+                if await self._solve(court, detail, url):
                     continue
-                with self.engine.begin() as connection:
-                    fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
-                    frontier.finish(
-                        connection, task, "deferred", error="captcha not solved", fetch_id=fetch_id
-                    )
+                await loop.run_in_executor(
+                    self._writer, self._defer, frontier, processor, court, task, result
+                )
                 report.deferred += 1
                 return
-            retry_empty = state is PageState.EMPTY and attempt < min(1, options.page_retries)
-            if state not in EXPECTED_STATE[task.kind] or retry_empty:
-                reason = f"page state {state.value}"
-                self._record_only(processor.run_id, court, result, state)
-                await asyncio.sleep(options.retry_pause * (attempt + 1))
-                continue
-            try:
-                self._store(frontier, processor, court, task, result, html, state, report)
-                return
-            except PageFormatError as exc:
-                reason = f"page format: {exc}"
-                self._record_only(processor.run_id, court, result, state)
-                await asyncio.sleep(options.retry_pause * (attempt + 1))
+            reason = detail
+            await asyncio.sleep(options.retry_pause * (attempt + 1))
         with self.engine.begin() as connection:
             frontier.finish(connection, task, "failed", error=reason)
         report.failed += 1
         report.reasons[reason.split(":")[0]] += 1
         log.info("%s %s failed: %s", court.code, task.url, reason)
+
+    def _consume(
+        self,
+        frontier: Frontier,
+        processor: Processor,
+        court: Court,
+        task: Task,
+        result: FetchResult,
+        report: CourtReport,
+        attempt: int,
+        options: CrawlOptions,
+    ) -> tuple[str, str]:
+        """Use a fetched page: ("done", ""), ("captcha", html) or ("retry", reason)."""
+        html = decode_page(result.content, _charset(result.headers.get("content-type")))
+        state = classify_page(html)
+        if state is PageState.CAPTCHA and task.kind in ("search", "control"):
+            return "captcha", html
+        retry_empty = state is PageState.EMPTY and attempt < options.empty_retries
+        if state not in EXPECTED_STATE[task.kind] or retry_empty:
+            self._record_only(processor.run_id, court, result, state)
+            return "retry", f"page state {state.value}"
+        try:
+            self._store(frontier, processor, court, task, result, html, state, report)
+        except PageFormatError as exc:
+            self._record_only(processor.run_id, court, result, state)
+            return "retry", f"page format: {exc}"
+        return "done", ""
+
+    def _defer(
+        self, frontier: Frontier, processor: Processor, court: Court, task: Task, result: FetchResult
+    ) -> None:
+        with self.engine.begin() as connection:
+            fetch_id = record_fetch(connection, processor.run_id, court.code, result, PageState.CAPTCHA.value)
+            frontier.finish(connection, task, "deferred", error="captcha not solved", fetch_id=fetch_id)
 
     def _with_captcha(self, court: Court, task: Task) -> str:
         if not court.captcha or task.kind not in ("search", "control"):

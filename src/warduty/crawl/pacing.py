@@ -1,7 +1,8 @@
 """Request pacing: a per-host minimum interval, a platform-wide minimum interval, and host cooldowns.
 
-Slots are reserved under one lock, so concurrent requests to different hosts interleave at the global
-rate while each host is hit at most once per ``host_interval``.
+A request may go when its host's interval and the global interval have both passed *at the moment it is
+sent*: the next slot is counted from the real send time, so a busy event loop that wakes a request late
+can never squeeze the following one closer than the interval.
 """
 
 from __future__ import annotations
@@ -31,18 +32,25 @@ class Pacer:
 
     async def wait_turn(self, host: str) -> float:
         """Sleep until ``host`` may be contacted; returns the seconds waited."""
-        async with self._lock:
-            now = self.clock()
-            slot = max(now, self._host_next.get(host, 0.0), self._global_next)
-            self._host_next[host] = slot + self.host_interval
-            self._global_next = slot + self.global_interval
-        delay = slot - now
-        if delay > 0:
-            await asyncio.sleep(delay)
-        entry = self.stats.setdefault(host, HostStats())
-        entry.requests += 1
-        entry.waited += max(delay, 0.0)
-        return max(delay, 0.0)
+        started = self.clock()
+        while True:
+            async with self._lock:
+                now = self.clock()
+                slot = max(self._host_next.get(host, 0.0), self._global_next)
+                if slot <= now:
+                    self._host_next[host] = now + self.host_interval
+                    self._global_next = now + self.global_interval
+                    entry = self.stats.setdefault(host, HostStats())
+                    entry.requests += 1
+                    entry.waited += now - started
+                    return now - started
+            await asyncio.sleep(slot - now)
+
+    def mark_sent(self, host: str) -> None:
+        """The request really leaves now: count both intervals from this moment if it came late."""
+        now = self.clock()
+        self._host_next[host] = max(self._host_next.get(host, 0.0), now + self.host_interval)
+        self._global_next = max(self._global_next, now + self.global_interval)
 
     def cool_down(self, host: str, seconds: float) -> None:
         """Keep ``host`` resting for ``seconds`` from now (never shortens an existing rest)."""

@@ -1,0 +1,146 @@
+"""Crawl makespan against its physical bound, and against a sequential crawl with the same pacing.
+
+The replica runs in its own process (so it does not share the crawler's interpreter), on loopback, with
+scaled-down intervals. The bound is max(largest court's requests x host interval, all requests x global
+interval): no polite crawler can finish sooner. Run:
+
+    .venv/bin/python benchmarks/crawl.py [--scale 0.1] [--host-interval 0.05] [--global-interval 0.004]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from warduty.courts import Court, load_registry
+from warduty.crawl.client import ClientOptions
+from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
+from warduty.replica.captcha import load_captcha_images
+from warduty.store import make_engine, migrate, sync_courts
+
+AS_OF = date(2024, 4, 12)
+
+
+class ReplicaLabelSolver:
+    """Reads the replica's captchas by recognising its shipped images, as a person would read them."""
+
+    def __init__(self) -> None:
+        self.answers = {hashlib.sha256(i.png).hexdigest(): i.answer for i in load_captcha_images()}
+
+    def solve(self, image: bytes, court: Court) -> str | None:
+        return self.answers.get(hashlib.sha256(image).hexdigest())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_replica(scale: float, min_interval: float) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "warduty.cli", "replica", "serve", "--port", str(port), "--scale", str(scale),
+        "--as-of", AS_OF.isoformat(), "--min-interval", str(min_interval),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    origin = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"{origin}/__replica__/stats", timeout=1).read()
+            return process, origin
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the replica did not start")
+
+
+def replica_stats(origin: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads(urllib.request.urlopen(f"{origin}/__replica__/stats").read())
+    return data
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def crawl(
+    origin: str, courts: list[str] | None, host: float, global_: float, folder: Path
+) -> tuple[float, list[float]]:
+    engine = make_engine(f"sqlite:///{folder / 'w.sqlite'}")
+    migrate(engine)
+    registry = load_registry()
+    with engine.begin() as connection:
+        sync_courts(connection, registry)
+    samples: list[float] = []
+
+    def sample(event: ProgressEvent) -> None:
+        if event.done % 500 == 0:
+            samples.append(rss_mb())
+
+    options = ClientOptions(
+        host_interval=host, global_interval=global_, origin=origin, timeout=10, cooldown=2
+    )
+    crawler = Crawler(engine, registry, options, folder, solver=ReplicaLabelSolver(), on_progress=sample)
+    started = time.perf_counter()
+    report = asyncio.run(crawler.run(CrawlOptions(courts=courts, since=date(2021, 1, 1), until=AS_OF)))
+    elapsed = time.perf_counter() - started
+    assert report.status == "done", report.status
+    return elapsed, samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--host-interval", type=float, default=0.05)
+    parser.add_argument("--global-interval", type=float, default=0.004)
+    parser.add_argument("--sequential-courts", type=int, default=12, help="courts in the sequential run")
+    args = parser.parse_args()
+    # The replica's guard sits a little below the crawler's interval: arrival times jitter on loopback.
+    process, origin = start_replica(args.scale, args.host_interval * 0.8)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            elapsed, samples = crawl(origin, None, args.host_interval, args.global_interval, Path(tmp))
+            stats = replica_stats(origin)
+        by_host: dict[str, int] = stats["requests_by_host"]  # type: ignore[assignment]
+        total = sum(by_host.values())
+        largest = max(by_host.values())
+        bound = max(largest * args.host_interval, total * args.global_interval)
+        # Sequential: the same pacing, one court after another, on the largest courts.
+        chosen = sorted(by_host, key=by_host.get, reverse=True)[: args.sequential_courts]  # type: ignore[arg-type]
+        codes = [load_registry().by_host(host).code for host in chosen]
+        seq_requests = sum(by_host[h] for h in chosen)
+        seq_elapsed = 0.0
+        for code in codes:
+            with tempfile.TemporaryDirectory() as tmp:
+                seconds, _ = crawl(origin, [code], args.host_interval, args.global_interval, Path(tmp))
+                seq_elapsed += seconds
+        concurrent_share = elapsed * seq_requests / total  # the concurrent crawl's time for those requests
+        print(f"requests: {total} over {len(by_host)} hosts; largest host {largest}")
+        print(f"politeness violations reported by the replica: {stats['politeness_violations_total']}")
+        print(f"makespan {elapsed:.1f} s; bound {bound:.1f} s; ratio {elapsed / bound:.2f}x")
+        print(
+            f"sequential crawl of the {len(codes)} largest courts ({seq_requests} requests): "
+            f"{seq_elapsed:.1f} s, vs {concurrent_share:.1f} s pro rata in the concurrent crawl: "
+            f"{seq_elapsed / concurrent_share:.1f}x"
+        )
+        print(f"RSS samples every 500 pages (MiB): {[round(s) for s in samples]}")
+        print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    finally:
+        process.terminate()
+        process.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m warduty.cli``."""
+
+from warduty.cli import main
+
+main()

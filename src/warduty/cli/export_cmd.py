@@ -1,0 +1,29 @@
+"""``warduty export``: the records and monthly series as CSV, Parquet or one SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from warduty.cli.app import app, console, fail, settings_from
+from warduty.report.export import FORMATS, export_database
+from warduty.store import make_engine
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: str = typer.Option("csv", "--format", help="csv, parquet or sqlite (Datasette-ready)."),
+    out: Path | None = typer.Option(None, "--out", help="Folder for the files (default: DATA_DIR/export)."),
+    names: bool = typer.Option(False, "--names", help="Export defendants' names instead of pseudonyms."),
+) -> None:
+    """Export cases, persons, events, acts and the monthly series."""
+    settings = settings_from(ctx)
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}")
+    folder = out or settings.data_dir / "export"
+    engine = make_engine(settings.database_url)
+    paths = export_database(engine, folder, fmt, show_names=names or settings.show_names)  # type: ignore[arg-type]
+    for path in paths:
+        console.print(str(path))

@@ -1,0 +1,39 @@
+"""``warduty serve``: the dashboard and JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import typer
+
+from warduty.cli.app import app, console, fail, settings_from
+from warduty.store import DatabaseError, make_engine, migrate
+
+
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, min=0, max=65535, help="Port to listen on (0 picks a free one)."),
+    db: str | None = typer.Option(None, "--db", help="Database URL (default: the configured one)."),
+    rate: float = typer.Option(20.0, help="Requests a second allowed per client, on average."),
+) -> None:
+    """Serve the dashboard and the JSON API (/api/v1, OpenAPI at /api/v1/openapi.json)."""
+    import uvicorn
+
+    from warduty.web import create_app
+
+    settings = settings_from(ctx)
+    if db:
+        settings = replace(settings, db=db)
+    try:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+    except DatabaseError as exc:
+        fail(str(exc))
+        return
+    application = create_app(settings, engine=engine, rate=rate, burst=max(rate * 3, 1.0))
+    names = "names SHOWN" if settings.show_names else "defendants pseudonymised"
+    admin = "admin enabled" if settings.admin_token else "admin disabled (no token)"
+    console.print(f"warduty on http://{host}:{port}/ ({names}; {admin})")
+    uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)

@@ -1,0 +1,72 @@
+"""``build_briefing``: the month's briefing as Markdown and HTML, ``figures.json`` and the charts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Engine
+
+from warduty.report.asylum_note import asylum_note
+from warduty.report.blocks import to_html, to_markdown
+from warduty.report.charts import render_charts
+from warduty.report.figures import ARTICLE, BriefingData, Figure, compute
+from warduty.report.text import briefing_blocks
+from warduty.report.words import words_for
+from warduty.stats.definitions import DEFINITIONS, Filters
+from warduty.stats.months import first_day, last_day, parse_month
+from warduty.stats.shares import published_verdicts
+
+Lang = Literal["en", "ru"]
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    month: str
+    as_of: date
+    lang: str
+    markdown: Path
+    html: Path
+    figures_json: Path
+    charts: tuple[Path, ...]
+    figures: tuple[Figure, ...]
+    data: BriefingData
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+def build_briefing(
+    engine: Engine, month: str, as_of: date, lang: Lang, out_dir: Path, *, show_names: bool = False
+) -> Briefing:
+    """Compute the figures for ``month`` as of ``as_of`` and write the briefing files into ``out_dir``."""
+    month = parse_month(month)
+    words = words_for(lang)
+    data = compute(engine, month, as_of)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    charts = render_charts(data, words, out_dir)
+    note = asylum_note(engine, month)
+    with engine.connect() as connection:
+        verdicts = published_verdicts(
+            connection, Filters(articles=(ARTICLE,), since=first_day(month), until=last_day(month)), limit=10
+        )
+    title, blocks = briefing_blocks(data, words, note, verdicts, show_names)
+    markdown, html = out_dir / "briefing.md", out_dir / "briefing.html"
+    markdown.write_text(to_markdown(blocks), encoding="utf-8")
+    html.write_text(to_html(blocks, title, lang), encoding="utf-8")
+    figures_json = out_dir / "figures.json"
+    document = {
+        "month": month,
+        "as_of": as_of.isoformat(),
+        "lang": lang,
+        "statement": "Counts of records published on court websites as crawled on the as-of date.",
+        "definitions": DEFINITIONS,
+        "figures": [f.to_dict() for f in data.figures],
+        "asylum": note.to_dict() if note else None,
+    }
+    figures_json.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
+    paths = tuple(path for group in charts.values() for path in group)
+    return Briefing(month, as_of, lang, markdown, html, figures_json, paths, data.figures, data)

@@ -1,0 +1,208 @@
+"""Every number a briefing prints, computed once, each with its definition, filters, as-of date and the
+count of records behind it (written to ``figures.json``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from warduty.law import WATCHED_ARTICLES
+from warduty.stats.calendar import CalendarRangeError, working_days
+from warduty.stats.definitions import MOBILISATION_START, Filters, Metric
+from warduty.stats.lags import posting_lags
+from warduty.stats.months import first_day, last_day, month_of, month_range, shift
+from warduty.stats.nowcast import Nowcast, NowcastError, nowcast, reference_distributions
+from warduty.stats.records import Record, record
+from warduty.stats.regions import RegionCount, region_ranking
+from warduty.stats.series import MonthCount, monthly_series, total
+from warduty.stats.shares import SentenceMix, Share, outcome_mix, sentence_mix
+
+ARTICLE = "337"
+SERIES_START = "2021-01"
+NOWCAST_MONTHS = 6  # months before the as-of month that get a nowcast
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    key: str
+    value: Any
+    definition: str  # a key of warduty.stats.definitions.DEFINITIONS
+    filters: dict[str, object]
+    as_of: str
+    cases: int  # records behind the number (cases or defendants)
+    note: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "value": self.value,
+            "definition": self.definition,
+            "filters": self.filters,
+            "as_of": self.as_of,
+            "cases": self.cases,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MetricView:
+    """One metric of the briefing month: the series, the month's record status and nowcasts."""
+
+    metric: Metric
+    series: tuple[MonthCount, ...]
+    record: Record
+    nowcasts: dict[str, Nowcast]  # month -> nowcast, for the incomplete months
+
+    @property
+    def value(self) -> int:
+        return self.record.value
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingData:
+    month: str
+    as_of: date
+    received: MetricView
+    sentences: MetricView
+    per_working_day: float | None
+    working_days: int | None
+    received_since_mobilisation: int
+    sentences_since_mobilisation: int
+    regions_oblast: tuple[RegionCount, ...]
+    regions_city_and_oblast: tuple[RegionCount, ...]
+    mix: SentenceMix
+    outcomes: tuple[Share, ...]
+    other_articles: dict[str, tuple[int, int]]  # article -> (received, sentences) in the month
+    figures: tuple[Figure, ...] = field(default=())
+
+
+def _month_filters(month: str, articles: tuple[str, ...] = (ARTICLE,)) -> Filters:
+    return Filters(articles=articles, since=first_day(month), until=last_day(month))
+
+
+def _metric_view(connection: Connection, metric: Metric, month: str, as_of: date) -> MetricView:
+    until = min(last_day(month), as_of)
+    series = monthly_series(
+        connection, metric, Filters(articles=(ARTICLE,), until=until), SERIES_START, month
+    )
+    nowcasts: dict[str, Nowcast] = {}
+    try:
+        distributions = reference_distributions(posting_lags(connection, metric, Filters((ARTICLE,))), as_of)
+    except NowcastError:
+        distributions = []
+    if distributions:
+        values = {m.month: m.value for m in series}
+        for candidate in month_range(shift(month_of(as_of), -NOWCAST_MONTHS), shift(month_of(as_of), -1)):
+            if candidate in values and last_day(candidate) <= as_of:
+                estimate = nowcast(values[candidate], candidate, as_of, distributions)
+                if estimate.incomplete:
+                    nowcasts[candidate] = estimate
+    return MetricView(metric, tuple(series), record(series, month), nowcasts)
+
+
+def compute(engine: Engine, month: str, as_of: date) -> BriefingData:
+    """All figures for a briefing on ``month`` (art. 337, other watched articles beside it)."""
+    if first_day(month) > as_of:
+        raise ValueError(f"{month} starts after the as-of date {as_of}")
+    with engine.connect() as connection:
+        received = _metric_view(connection, "received", month, as_of)
+        sentences = _metric_view(connection, "sentences", month, as_of)
+        since = Filters(articles=(ARTICLE,), since=MOBILISATION_START, until=as_of)
+        month_filters = _month_filters(month)
+        try:
+            days: int | None = working_days(month)
+        except CalendarRangeError:
+            days = None
+        data = BriefingData(
+            month=month,
+            as_of=as_of,
+            received=received,
+            sentences=sentences,
+            per_working_day=sentences.value / days if days else None,
+            working_days=days,
+            received_since_mobilisation=total(connection, "received", since),
+            sentences_since_mobilisation=total(connection, "sentences", since),
+            regions_oblast=tuple(region_ranking(connection, "received", since, "oblast")),
+            regions_city_and_oblast=tuple(region_ranking(connection, "received", since, "city_and_oblast")),
+            mix=sentence_mix(connection, month_filters),
+            outcomes=tuple(outcome_mix(connection, month_filters, "decided")),
+            other_articles={
+                article: (
+                    total(connection, "received", _month_filters(month, (article,))),
+                    total(connection, "sentences", _month_filters(month, (article,))),
+                )
+                for article in WATCHED_ARTICLES
+                if article != ARTICLE
+            },
+        )
+    return _with_figures(data)
+
+
+def _with_figures(data: BriefingData) -> BriefingData:
+    return replace(data, figures=tuple(figures_of(data)))
+
+
+def figures_of(data: BriefingData) -> list[Figure]:
+    as_of = data.as_of.isoformat()
+    month = _month_filters(data.month).to_dict()
+    since = Filters(articles=(ARTICLE,), since=MOBILISATION_START, until=data.as_of).to_dict()
+    out = [
+        Figure("received_month", data.received.value, "received", month, as_of, data.received.value),
+        Figure("sentences_month", data.sentences.value, "sentences", month, as_of, data.sentences.value),
+        Figure(
+            "sentences_record", data.sentences.record.to_dict(), "sentences",
+            {**month, "compared_from": SERIES_START}, as_of, data.sentences.value,
+        ),
+        Figure(
+            "received_record", data.received.record.to_dict(), "received",
+            {**month, "compared_from": SERIES_START}, as_of, data.received.value,
+        ),
+        Figure(
+            "sentences_per_working_day",
+            round(data.per_working_day, 2) if data.per_working_day is not None else None,
+            "per_working_day", {**month, "working_days": data.working_days}, as_of, data.sentences.value,
+        ),
+        Figure(
+            "received_since_mobilisation", data.received_since_mobilisation, "since_mobilisation", since,
+            as_of, data.received_since_mobilisation,
+        ),
+        Figure(
+            "sentences_since_mobilisation", data.sentences_since_mobilisation, "sentences", since, as_of,
+            data.sentences_since_mobilisation,
+        ),
+    ]  # fmt: skip
+    for reading, ranking in (
+        ("oblast", data.regions_oblast),
+        ("city_and_oblast", data.regions_city_and_oblast),
+    ):
+        for item in ranking[:10]:
+            out.append(
+                Figure(
+                    f"region_{reading}_{item.rank}", item.to_dict(), "region",
+                    {**since, "moscow_reading": reading}, as_of, item.value,
+                )
+            )  # fmt: skip
+    for share in data.mix.shares():
+        definition = "published_texts" if share.key == "published" else "sentence_mix"
+        out.append(Figure(f"texts_{share.key}", share.to_dict(), definition, month, as_of, share.n))
+    for share in data.outcomes:
+        out.append(
+            Figure(f"outcome_{share.key}", share.to_dict(), "sentences", {**month, "basis": "decided"},
+                   as_of, share.n, note="defendants decided in the month, by outcome")
+        )  # fmt: skip
+    for view in (data.received, data.sentences):
+        for estimate in view.nowcasts.values():
+            out.append(
+                Figure(
+                    f"nowcast_{view.metric}_{estimate.month}", estimate.to_dict(), "nowcast",
+                    _month_filters(estimate.month).to_dict(), as_of, estimate.observed,
+                )
+            )  # fmt: skip
+    for article, (received, sentenced) in data.other_articles.items():
+        filters = _month_filters(data.month, (article,)).to_dict()
+        out.append(Figure(f"received_month_{article}", received, "received", filters, as_of, received))
+        out.append(Figure(f"sentences_month_{article}", sentenced, "sentences", filters, as_of, sentenced))
+    return out

@@ -1,0 +1,154 @@
+"""Language-specific wording for briefings and charts: numbers, months, labels (English and Russian)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warduty.report.figures import BriefingData
+
+EN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+RU_MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+RU_MONTHS_IN = (
+    "январе", "феврале", "марте", "апреле", "мае", "июне",
+    "июле", "августе", "сентябре", "октябре", "ноябре", "декабре",
+)  # fmt: skip
+RU_MONTHS_OF = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+MIX_LABELS = {
+    "suspended": ("suspended", "условно"),
+    "real": ("real prison term", "реальный срок"),
+    "disciplinary_unit": ("disciplinary unit", "дисциплинарная часть"),
+    "other_punishment": ("other / not read", "иное / не прочитано"),
+}
+
+
+class Words:
+    """English wording; :class:`RussianWords` overrides what differs."""
+
+    lang = "en"
+    chart_received = "Cases received (art. 337)"
+    chart_sentences = "Sentences (art. 337)"
+    chart_incomplete = "Still being posted (nowcast with 90% interval)"
+    chart_monthly_title = "AWOL (art. 337) in Russia's military courts, by month"
+    chart_regions_title = "Art. 337 cases received since 21 Sep 2022, by court seat"
+
+    def number(self, value: float, digits: int = 0) -> str:
+        return f"{value:,.{digits}f}"
+
+    def percent(self, share: float | None) -> str:
+        return "n/a" if share is None else f"{share * 100:.0f}%"
+
+    def month(self, month: str) -> str:
+        return f"{EN_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+    def in_month(self, month: str) -> str:
+        return f"in {self.month(month)}"
+
+    def short_month(self, month: str) -> str:
+        return f"{EN_MONTHS[int(month[5:7]) - 1][:3]} {month[:4]}"
+
+    def day(self, day: date) -> str:
+        return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+
+    def region(self, ru: str, en: str) -> str:
+        return en
+
+    def since_month(self, month: str) -> str:
+        return self.month(month)
+
+    def mix_label(self, key: str) -> str:
+        return MIX_LABELS[key][0]
+
+    def chart_peak(self, month: str, value: int) -> str:
+        return f"highest: {self.short_month(month)}, {self.number(value)}"
+
+    def chart_source(self, as_of: date) -> str:
+        return f"Counts of records published on court websites as crawled on {self.day(as_of)}."
+
+    def chart_regions_note(self, data: BriefingData) -> str:
+        both = next((r for r in data.regions_city_and_oblast if r.region_ru.startswith("Москва")), None)
+        tail = f" Moscow city and Oblast together: {self.number(both.value)}." if both else ""
+        return "Region = where the court sits; Moscow Oblast = its four garrison courts." + tail
+
+    def chart_mix_title(self, month: str, published: int, sentences: int) -> str:
+        return (
+            f"Published art. 337 verdict texts, {self.month(month)}: "
+            f"{published} of {self.number(sentences)} sentences"
+        )
+
+
+class RussianWords(Words):
+    lang = "ru"
+    chart_received = "Поступило дел (ст. 337)"
+    chart_sentences = "Приговоры (ст. 337)"
+    chart_incomplete = "Ещё публикуется (оценка с 90% интервалом)"
+    chart_monthly_title = "СОЧ (ст. 337) в военных судах России по месяцам"
+    chart_regions_title = "Дела по ст. 337, поступившие с 21.09.2022, по месту суда"
+
+    def number(self, value: float, digits: int = 0) -> str:
+        return f"{value:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+
+    def percent(self, share: float | None) -> str:
+        return "н/д" if share is None else f"{share * 100:.0f}%"
+
+    def month(self, month: str) -> str:
+        return f"{RU_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+    def in_month(self, month: str) -> str:
+        return f"в {RU_MONTHS_IN[int(month[5:7]) - 1]} {month[:4]}"
+
+    def short_month(self, month: str) -> str:
+        return f"{RU_MONTHS[int(month[5:7]) - 1][:3]} {month[:4]}"
+
+    def day(self, day: date) -> str:
+        return f"{day.day} {RU_MONTHS_OF[day.month - 1]} {day.year}"
+
+    def region(self, ru: str, en: str) -> str:
+        return ru
+
+    def since_month(self, month: str) -> str:
+        return f"{RU_MONTHS_OF[int(month[5:7]) - 1]} {month[:4]}"
+
+    def mix_label(self, key: str) -> str:
+        return MIX_LABELS[key][1]
+
+    def chart_peak(self, month: str, value: int) -> str:
+        return f"максимум: {self.short_month(month)}, {self.number(value)}"
+
+    def chart_source(self, as_of: date) -> str:
+        return f"Число записей, опубликованных на сайтах судов, по состоянию на {self.day(as_of)}."
+
+    def chart_regions_note(self, data: BriefingData) -> str:
+        both = next((r for r in data.regions_city_and_oblast if r.region_ru.startswith("Москва")), None)
+        tail = f" Москва и область вместе: {self.number(both.value)}." if both else ""
+        return "Регион — место суда; Московская область — четыре гарнизонных суда области." + tail
+
+    def chart_mix_title(self, month: str, published: int, sentences: int) -> str:
+        total = self.number(sentences)
+        return f"Опубликованные приговоры по ст. 337, {self.month(month)}: {published} из {total}"
+
+
+def ru_plural(value: int, one: str, few: str, many: str) -> str:
+    """Russian noun form after a number: 1 приговор, 2 приговора, 5 приговоров."""
+    tens, units = value % 100, value % 10
+    if 11 <= tens <= 14 or units == 0 or units >= 5:
+        return many
+    return one if units == 1 else few
+
+
+def words_for(lang: str) -> Words:
+    if lang == "en":
+        return Words()
+    if lang == "ru":
+        return RussianWords()
+    raise ValueError(f"language must be 'en' or 'ru', not {lang!r}")

@@ -1,0 +1,126 @@
+"""SQL building blocks (SQLAlchemy Core, SQLite and PostgreSQL alike) for the counts in ``series``.
+
+Every statement is built from expressions with bound values; nothing is formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    and_,
+    extract,
+    func,
+    select,
+)
+
+from warduty.stats.definitions import (
+    APPELLATE_COURT,
+    FIRST_INSTANCE_DOCKET,
+    FIRST_INSTANCE_LEVELS,
+    Filters,
+    Metric,
+)
+from warduty.stats.outcomes import results_of
+from warduty.store.schema import cases, courts, person_articles, persons
+
+Dimension = Literal["month", "article", "part_group", "court", "region", "circuit"]
+DIMENSIONS: tuple[Dimension, ...] = ("month", "article", "part_group", "court", "region", "circuit")
+VERDICT_ACT_KINDS = ("Приговор", "ПРИГОВОР", "приговор")
+
+
+def decision_date() -> ColumnElement[Any]:
+    """A defendant's decision date, else the case's."""
+    return func.coalesce(persons.c.decided, cases.c.decided)
+
+
+def event_date(metric: Metric) -> ColumnElement[Any]:
+    return cases.c.received if metric == "received" else decision_date()
+
+
+def verdict_results(connection: Connection) -> list[str]:
+    """The distinct defendant results stored that state a verdict."""
+    rows = connection.execute(select(persons.c.result).distinct().where(persons.c.result.is_not(None)))
+    return results_of("verdict", (row[0] for row in rows))
+
+
+def base_from() -> FromClause:
+    return (
+        cases.join(courts, courts.c.code == cases.c.court_code)
+        .join(persons, persons.c.case_id == cases.c.id)
+        .join(person_articles, person_articles.c.person_id == persons.c.id)
+    )
+
+
+def conditions(metric: Metric, filters: Filters, verdicts: Sequence[str]) -> list[ColumnElement[bool]]:
+    """WHERE terms: first instance, the articles, the period on the metric's date, the result."""
+    terms: list[ColumnElement[bool]] = [
+        courts.c.level.in_(FIRST_INSTANCE_LEVELS),
+        cases.c.court_code != APPELLATE_COURT,
+        cases.c.docket == FIRST_INSTANCE_DOCKET,
+        person_articles.c.article.in_(filters.articles),
+    ]
+    if filters.mobilisation_parts is not None:
+        terms.append(person_articles.c.wartime_part.is_(filters.mobilisation_parts))
+    if not filters.include_missing:
+        terms.append(cases.c.missing_since.is_(None))
+    if filters.courts:
+        terms.append(cases.c.court_code.in_(filters.courts))
+    day = event_date(metric)
+    terms.append(day.is_not(None))
+    if filters.since is not None:
+        terms.append(day >= filters.since)
+    if filters.until is not None:
+        terms.append(day <= filters.until)
+    if metric == "sentences":
+        terms.append(persons.c.result.in_(list(verdicts)))
+    return terms
+
+
+def dimension_columns(metric: Metric, dimension: Dimension) -> list[ColumnElement[Any]]:
+    if dimension == "month":
+        day = event_date(metric)
+        return [extract("year", day).label("year"), extract("month", day).label("month")]
+    if dimension == "article":
+        return [person_articles.c.article.label("article")]
+    if dimension == "part_group":
+        return [person_articles.c.wartime_part.label("part_group")]
+    if dimension == "court":
+        return [cases.c.court_code.label("court")]
+    if dimension == "region":
+        return [courts.c.seat_region_ru.label("region"), courts.c.seat_region_en.label("region_en")]
+    return [courts.c.circuit.label("circuit")]
+
+
+def counted_unit(metric: Metric) -> ColumnElement[Any]:
+    return cases.c.id if metric == "received" else persons.c.id
+
+
+def count_statement(
+    metric: Metric, filters: Filters, by: Sequence[Dimension], verdicts: Sequence[str]
+) -> Select[Any]:
+    columns = [column for dimension in by for column in dimension_columns(metric, dimension)]
+    value = func.count(counted_unit(metric).distinct()).label("value")
+    statement = (
+        select(*columns, value).select_from(base_from()).where(and_(*conditions(metric, filters, verdicts)))
+    )
+    if columns:
+        statement = statement.group_by(*columns)
+    return statement
+
+
+def units_statement(metric: Metric, filters: Filters, verdicts: Sequence[str]) -> Select[Any]:
+    """The distinct counted units (case or person ids) with their case id and date."""
+    return (
+        select(
+            counted_unit(metric).label("unit"), cases.c.id.label("case_id"), event_date(metric).label("day")
+        )
+        .select_from(base_from())
+        .where(and_(*conditions(metric, filters, verdicts)))
+        .distinct()
+    )

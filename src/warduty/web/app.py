@@ -1,0 +1,101 @@
+"""The FastAPI application: API, dashboard, admin, security middleware and error handling."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from warduty.config import Settings
+from warduty.store import make_engine
+from warduty.web import admin, api, pages
+from warduty.web.context import WebContext
+from warduty.web.envelope import ApiError, error
+from warduty.web.pseudonym import Pseudonymiser, load_or_create_secret
+from warduty.web.security import BodyLimit, RateLimit, SecurityHeaders, TokenBucket
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    rate: float = 20.0,
+    burst: float = 60.0,
+    max_body: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit."""
+    secret = load_or_create_secret(settings.data_dir, str(settings.extra.get("web_secret", "")))
+    context = WebContext(settings, engine or make_engine(settings.database_url), Pseudonymiser(secret))
+    application = FastAPI(
+        title="warduty API",
+        version="1",
+        description=(
+            "Prosecutions of Russian soldiers for leaving the war (Criminal Code arts. 332, 334, 337, 338, "
+            "339) from military-court websites, beside asylum applications by Russians abroad. Read-only "
+            "and public; admin endpoints need a bearer token. Defendants are pseudonymised."
+        ),
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    application.state.web = context
+    application.state.admin = admin.AdminState()
+    application.include_router(api.router)
+    application.include_router(admin.api_router)
+    application.include_router(admin.page_router)
+    application.include_router(pages.router)
+    application.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _install_error_handlers(application)
+    # Outermost first: headers on everything, then the rate limit, then the body size.
+    application.add_middleware(BodyLimit, max_bytes=max_body)
+    application.add_middleware(RateLimit, bucket=TokenBucket(rate=rate, burst=burst))
+    application.add_middleware(SecurityHeaders)
+    return application
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_error_handlers(application: FastAPI) -> None:
+    @application.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        if _wants_json(request):
+            return error(exc.status, exc.message)
+        return pages.error_page(request, exc.status, exc.message)
+
+    @application.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:5]
+        )
+        message = f"invalid parameters: {problems}"
+        if _wants_json(request):
+            return error(400, message)
+        return pages.error_page(request, 400, message)
+
+    @application.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else "error"
+        headers = dict(exc.headers) if exc.headers else None
+        if _wants_json(request) or request.url.path.startswith("/static/"):
+            return error(exc.status_code, message, headers)
+        return pages.error_page(request, exc.status_code, message)
+
+    @application.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        if _wants_json(request):
+            return error(500, "internal error; the operator's log has the details")
+        return pages.error_page(request, 500, "internal error")

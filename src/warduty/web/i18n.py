@@ -1,0 +1,147 @@
+"""Interface strings in English and Russian, and how a request chooses its language."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["en", "ru"]
+LANGS: tuple[Lang, ...] = ("en", "ru")
+COOKIE = "lang"
+
+STRINGS: dict[str, dict[Lang, str]] = {
+    "site": {"en": "warduty", "ru": "warduty"},
+    "tagline": {
+        "en": "Prosecutions for leaving the Russian army, from military-court websites",
+        "ru": "Уголовные дела об уходе из российской армии по данным сайтов военных судов",
+    },
+    "overview": {"en": "Overview", "ru": "Обзор"},
+    "courts": {"en": "Courts", "ru": "Суды"},
+    "cases": {"en": "Cases", "ru": "Дела"},
+    "briefing": {"en": "Briefing", "ru": "Сводка"},
+    "runs": {"en": "Runs", "ru": "Обходы"},
+    "admin": {"en": "Admin", "ru": "Управление"},
+    "api": {"en": "API", "ru": "API"},
+    "as_of": {"en": "Data as of", "ru": "Данные на"},
+    "latest_month": {"en": "Latest complete month", "ru": "Последний полный месяц"},
+    "received": {"en": "Cases received", "ru": "Поступило дел"},
+    "sentences": {"en": "Defendants sentenced", "ru": "Осуждено"},
+    "monthly_received": {"en": "Cases received per month", "ru": "Поступление дел по месяцам"},
+    "monthly_sentences": {"en": "Verdicts per month (defendants)", "ru": "Приговоры по месяцам (лица)"},
+    "incomplete": {
+        "en": "Shaded months are still incomplete: cards reach the court sites with a delay",
+        "ru": "Затенённые месяцы ещё не полные: карточки появляются на сайтах судов с задержкой",
+    },
+    "incomplete_short": {"en": "incomplete month", "ru": "неполный месяц"},
+    "chart_hint": {
+        "en": "Click a bar to see the cases behind it.",
+        "ru": "Нажмите на столбец, чтобы увидеть дела.",
+    },
+    "top_regions": {"en": "Top regions, last 12 months", "ru": "Регионы, последние 12 месяцев"},
+    "region": {"en": "Region", "ru": "Регион"},
+    "sentence_mix": {"en": "Sentence mix, last 12 months", "ru": "Виды наказаний, последние 12 месяцев"},
+    "sample": {"en": "verdict texts read", "ru": "прочитано приговоров"},
+    "asylum_chart": {
+        "en": "First-time asylum applicants with Russian citizenship (Eurostat, monthly)",
+        "ru": "Граждане России, впервые подавшие на убежище (Евростат, по месяцам)",
+    },
+    "record": {"en": "Records", "ru": "Рекорды"},
+    "no_data": {"en": "No data yet: run a crawl first.", "ru": "Данных пока нет: сначала запустите обход."},
+    "court": {"en": "Court", "ru": "Суд"},
+    "level": {"en": "Level", "ru": "Уровень"},
+    "last_checked": {"en": "Last checked", "ru": "Последняя проверка"},
+    "last_changed": {"en": "Last changed", "ru": "Последнее изменение"},
+    "never": {"en": "never", "ru": "никогда"},
+    "missing": {"en": "Missing from site", "ru": "Исчезли с сайта"},
+    "case_number": {"en": "Case", "ru": "Дело"},
+    "received_date": {"en": "Received", "ru": "Поступило"},
+    "decided_date": {"en": "Decided", "ru": "Решение"},
+    "result": {"en": "Result", "ru": "Результат"},
+    "articles": {"en": "Articles", "ru": "Статьи"},
+    "filters": {"en": "Filters", "ru": "Фильтры"},
+    "apply": {"en": "Apply", "ru": "Применить"},
+    "reset": {"en": "Reset", "ru": "Сбросить"},
+    "next_page": {"en": "Next page", "ru": "Следующая страница"},
+    "download_csv": {"en": "Download CSV", "ru": "Скачать CSV"},
+    "events": {"en": "Hearings and events", "ru": "Движение дела"},
+    "persons": {"en": "Defendants", "ru": "Подсудимые"},
+    "acts": {"en": "Court acts", "ru": "Судебные акты"},
+    "archived_page": {"en": "Archived court page", "ru": "Архивная копия страницы суда"},
+    "court_page": {"en": "Page on the court site", "ru": "Страница на сайте суда"},
+    "judge": {"en": "Judge", "ru": "Судья"},
+    "legal_force": {"en": "In force", "ru": "Вступило в силу"},
+    "uid": {"en": "Case UID", "ru": "УИД"},
+    "hidden": {"en": "(hidden by the court)", "ru": "(скрыто судом)"},
+    "pseudonyms_note": {
+        "en": "Defendants are shown under pseudonyms.",
+        "ru": "Подсудимые показаны под псевдонимами.",
+    },
+    "run": {"en": "Run", "ru": "Обход"},
+    "kind": {"en": "Kind", "ru": "Вид"},
+    "started": {"en": "Started", "ru": "Начат"},
+    "finished": {"en": "Finished", "ru": "Закончен"},
+    "status": {"en": "Status", "ru": "Статус"},
+    "figure": {"en": "Figure", "ru": "Показатель"},
+    "value": {"en": "Value", "ru": "Значение"},
+    "definition": {"en": "Definition", "ru": "Определение"},
+    "see_cases": {"en": "cases", "ru": "дела"},
+    "error": {"en": "Error", "ru": "Ошибка"},
+    "back": {"en": "Back to the overview", "ru": "Вернуться к обзору"},
+    "group": {"en": "Article group", "ru": "Группа статей"},
+    "article": {"en": "Article", "ru": "Статья"},
+    "outcome": {"en": "Outcome", "ru": "Исход"},
+    "from": {"en": "from", "ru": "с"},
+    "to": {"en": "to", "ru": "по"},
+    "all": {"en": "all", "ru": "все"},
+    "count": {"en": "Count", "ru": "Число"},
+    "g_awol": {"en": "AWOL (337)", "ru": "СОЧ (337)"},
+    "g_desertion": {"en": "Desertion (338)", "ru": "Дезертирство (338)"},
+    "g_insubordination": {"en": "Refusing orders (332)", "ru": "Неисполнение приказа (332)"},
+    "g_violence_against_superior": {
+        "en": "Violence against a superior (334)",
+        "ru": "Насилие к начальнику (334)",
+    },
+    "g_malingering": {"en": "Malingering (339)", "ru": "Уклонение путём симуляции (339)"},
+    "o_verdict": {"en": "verdict", "ru": "приговор"},
+    "o_terminated": {"en": "terminated", "ru": "прекращено"},
+    "o_returned": {"en": "returned to prosecutor", "ru": "возвращено прокурору"},
+    "o_transferred": {"en": "transferred", "ru": "передано по подсудности"},
+    "o_other": {"en": "other", "ru": "другое"},
+    "o_pending": {"en": "pending", "ru": "не рассмотрено"},
+    "p_imprisonment": {"en": "imprisonment", "ru": "лишение свободы"},
+    "p_suspended": {"en": "suspended sentence", "ru": "условно"},
+    "p_fine": {"en": "fine", "ru": "штраф"},
+    "p_disciplinary_unit": {"en": "disciplinary unit", "ru": "дисциплинарная воинская часть"},
+    "p_service_restriction": {"en": "restriction in service", "ru": "ограничение по военной службе"},
+    "p_unknown": {"en": "not stated", "ru": "не указано"},
+    "archived_banner": {
+        "en": "Archived copy of the court page, fetched at",
+        "ru": "Архивная копия страницы суда, получена",
+    },
+    "redacted_banner": {
+        "en": "Defendants' names are replaced by pseudonyms.",
+        "ru": "Имена подсудимых заменены псевдонимами.",
+    },
+    "captcha": {"en": "Captcha", "ru": "Капча"},
+    "answer": {"en": "Answer", "ru": "Ответ"},
+    "start_crawl": {"en": "Start a crawl", "ru": "Запустить обход"},
+    "token": {"en": "Admin token", "ru": "Токен администратора"},
+    "sign_in": {"en": "Sign in", "ru": "Войти"},
+    "progress": {"en": "Progress", "ru": "Ход обхода"},
+    "pages_fetched": {"en": "pages fetched", "ru": "страниц получено"},
+    "no_captcha": {"en": "No captcha is waiting.", "ru": "Капча не ожидается."},
+    "language": {"en": "Русский", "ru": "English"},
+}
+
+
+def translate(key: str, lang: Lang) -> str:
+    entry = STRINGS.get(key)
+    return entry[lang] if entry else key
+
+
+def choose(query: str | None, cookie: str | None) -> Lang:
+    for candidate in (query, cookie):
+        if candidate == "ru":
+            return "ru"
+        if candidate == "en":
+            return "en"
+    return "en"

@@ -1,0 +1,291 @@
+"""The dashboard: server-rendered pages in English and Russian."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse, Response
+
+from warduty.crawl.archive import ArchiveError, read_response
+from warduty.crawl.client import ArchiveRef
+from warduty.sudrf import decode_page
+from warduty.web import queries
+from warduty.web.api import (
+    Ctx,
+    Cursor,
+    Filters,
+    _after,
+    _next,
+    briefing_figures,
+    load_case,
+    records_for,
+)
+from warduty.web.charts import Bar, Segment, bar_chart
+from warduty.web.context import WebContext
+from warduty.web.envelope import ApiError
+from warduty.web.i18n import COOKIE, STRINGS, Lang, choose, translate
+from warduty.web.pseudonym import RedactionError, redact
+from warduty.web.security import ARCHIVE_CSP
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
+LangQuery = Annotated[str | None, Query(alias="lang", pattern="^(en|ru)$")]
+
+
+def language(request: Request, lang: LangQuery = None) -> Lang:
+    return choose(lang, request.cookies.get(COOKIE))
+
+
+Language = Annotated[Lang, Depends(language)]
+
+
+def _switch_url(request: Request, lang: Lang) -> str:
+    other = "ru" if lang == "en" else "en"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*params, ('lang', other)])}"
+
+
+def render(request: Request, template: str, lang: Lang, status: int = 200, **values: Any) -> Response:
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {"t": t, "lang": lang, "switch_url": _switch_url(request, lang), "path": request.url.path, **values},
+        status_code=status,
+    )
+    if request.query_params.get("lang") in ("en", "ru"):
+        response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    lang = choose(request.query_params.get("lang"), request.cookies.get(COOKIE))
+    return render(request, "error.html", lang, status=status, status_code=status, message=message)
+
+
+def _group_label(group: str, lang: Lang) -> str:
+    return translate(f"g_{group}", lang)
+
+
+def month_bars(
+    series: list[queries.MonthCount], lang: Lang, date_key: str, extra: dict[str, str] | None = None
+) -> list[Bar]:
+    months: dict[str, list[queries.MonthCount]] = {}
+    for m in series:
+        months.setdefault(m.month, []).append(m)
+    bars = []
+    for month, counts in months.items():
+        end = _month_end(month)
+        segments = tuple(
+            Segment(
+                m.group,
+                m.count,
+                "/cases?"
+                + urlencode(
+                    {
+                        **(extra or {}),
+                        "group": m.group,
+                        f"{date_key}_from": f"{month}-01",
+                        f"{date_key}_to": end,
+                    }
+                ),
+                f"{month} {_group_label(m.group, lang)}: {m.count}",
+            )
+            for m in counts
+        )
+        bars.append(Bar(month, segments, any(m.incomplete for m in counts)))
+    return bars
+
+
+def _month_end(month: str) -> str:
+    from warduty.web.api import _month_end as end
+
+    return end(month)
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request, context: Ctx, lang: Language) -> Response:
+    o = context.overview()
+    received_chart = bar_chart(
+        month_bars(o.received, lang, "received"),
+        translate("monthly_received", lang),
+        translate("incomplete_short", lang),
+    )
+    sentences_chart = bar_chart(
+        month_bars(o.sentences, lang, "decided"),
+        translate("monthly_sentences", lang),
+        translate("incomplete_short", lang),
+    )
+    asylum, source = context.asylum()
+    recent = asylum[-36:]
+    asylum_chart = bar_chart(
+        [
+            Bar(m.period, (Segment("asylum", m.value, None, f"{m.period}: {m.value}"),), m.incomplete)
+            for m in recent
+        ],
+        translate("asylum_chart", lang),
+        translate("incomplete_short", lang),
+    )
+    records = [r for r in records_for(context) if r["metric"] == "received"]
+    return render(
+        request, "overview.html", lang, o=o, received_chart=received_chart, sentences_chart=sentences_chart,
+        asylum_chart=asylum_chart, asylum_source=source, records=records, groups=queries.WATCHED_GROUPS,
+        asylum_latest=recent[-1] if recent else None,
+        latest_end=_month_end(o.latest_month) if o.latest_month else None,
+    )  # fmt: skip
+
+
+@router.get("/courts", response_class=HTMLResponse)
+def courts_page(request: Request, context: Ctx, lang: Language) -> Response:
+    rows = [c for c in context.courts() if c["cases"] or c["last_checked"]] or context.courts()
+    return render(request, "courts.html", lang, courts=rows)
+
+
+@router.get("/courts/{code}", response_class=HTMLResponse)
+def court_page(
+    request: Request, context: Ctx, lang: Language, code: Annotated[str, Path(pattern=r"^[0-9A-Z]{4,16}$")]
+) -> Response:
+    court = next((c for c in context.courts() if c["code"] == code), None)
+    if court is None:
+        raise ApiError(404, f"no court {code}")
+    filters = queries.CaseFilters(court=code)
+    series = context.monthly("received", filters, None)
+    chart = bar_chart(
+        month_bars(series, lang, "received", {"court": code}),
+        translate("monthly_received", lang),
+        translate("incomplete_short", lang),
+    )
+    with context.engine.connect() as connection:
+        recent, _ = queries.list_cases(connection, filters, after=None, limit=20)
+    return render(request, "court.html", lang, court=court, chart=chart, cases=recent)
+
+
+@router.get("/regions/{region}", response_class=HTMLResponse)
+def region_page(
+    request: Request, context: Ctx, lang: Language, region: Annotated[str, Path(min_length=1, max_length=120)]
+) -> Response:
+    courts = [c for c in context.courts() if region in (c["region_en"], c["region_ru"])]
+    if not courts:
+        raise ApiError(404, "no such region")
+    filters = queries.CaseFilters(region=region)
+    series = context.monthly("received", filters, None)
+    chart = bar_chart(
+        month_bars(series, lang, "received", {"region": region}),
+        translate("monthly_received", lang),
+        translate("incomplete_short", lang),
+    )
+    name = courts[0]["region_ru" if lang == "ru" else "region_en"]
+    return render(request, "region.html", lang, region=region, name=name, courts=courts, chart=chart)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(
+    request: Request, context: Ctx, lang: Language, filters: Filters, cursor: Cursor = None
+) -> Response:
+    key = filters.as_dict()
+    after = _after(context, cursor, key)
+    with context.engine.connect() as connection:
+        rows, last = queries.list_cases(connection, filters, after=after, limit=50)
+    next_cursor = _next(context, last, key)
+    current = {k: str(v) for k, v in key.items()}
+    next_url = "/cases?" + urlencode({**current, "cursor": next_cursor}) if next_cursor else None
+    csv_url = "/api/v1/cases.csv?" + urlencode({**current, "limit": 500})
+    return render(
+        request, "cases.html", lang, cases=rows, filters=current, next_url=next_url, csv_url=csv_url,
+        groups=queries.WATCHED_GROUPS, outcomes=queries.OUTCOME_NAMES,
+    )  # fmt: skip
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(
+    request: Request, context: Ctx, lang: Language, case_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> Response:
+    case = load_case(context, case_id)
+    return render(request, "case.html", lang, case=case, show_names=context.show_names)
+
+
+@router.get("/cases/{case_id}/archived", response_class=HTMLResponse)
+def archived_page(
+    request: Request, context: Ctx, lang: Language, case_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> Response:
+    """The card as the court published it, from the WARC archive; names redacted unless names are on."""
+    html, fetched_at = archived_card(context, case_id)
+    # The card's tabs are switched by scripts, which do not run here: show every tab's content.
+    banner = (
+        '<style>div[id^="cont"]{display:block!important}</style>'
+        '<div style="background:#fff3c4;border-bottom:2px solid #b58a00;padding:8px 12px;'
+        'font:14px/1.4 sans-serif;color:#222">'
+        f"{escape(translate('archived_banner', lang))} {escape(fetched_at)}"
+        + ("" if context.show_names else f" {escape(translate('redacted_banner', lang))}")
+        + f' <a href="/cases/{case_id}" target="_top">&larr; warduty</a></div>'
+    )
+    marker = html.lower().find("<body")
+    if marker >= 0:
+        close = html.find(">", marker)
+        html = html[: close + 1] + banner + html[close + 1 :]
+    else:
+        html = banner + html
+    return HTMLResponse(html, headers={"content-security-policy": ARCHIVE_CSP})
+
+
+def archived_card(context: WebContext, case_id: int) -> tuple[str, str]:
+    with context.engine.connect() as connection:
+        pointer = queries.archive_pointer(connection, case_id)
+        names = queries.person_names(connection, case_id) if pointer else []
+    if pointer is None:
+        raise ApiError(404, f"no case {case_id}")
+    if not pointer["warc_file"] or pointer["warc_offset"] is None:
+        raise ApiError(404, "no archived page for this case")
+    path = context.archive_path(pointer["warc_file"])
+    if path is None or not path.is_file():
+        raise ApiError(404, "the archived page is not available on this server")
+    try:
+        response = read_response(ArchiveRef(str(path), int(pointer["warc_offset"])))
+    except ArchiveError:
+        raise ApiError(404, "the archived page cannot be read") from None
+    html = decode_page(response.body)
+    if not context.show_names and names:
+        aliases = {
+            name: context.pseudonyms.pseudonym(pointer["court_code"], pointer["case_number"], position)
+            for position, name in names
+        }
+        try:
+            html = redact(html, aliases)
+        except RedactionError:
+            raise ApiError(503, "the archived page cannot be shown without names") from None
+    return html, response.fetched_at
+
+
+@router.get("/briefing", response_class=HTMLResponse)
+def briefing_page(request: Request, context: Ctx, lang: Language) -> Response:
+    return render(
+        request, "briefing.html", lang, figures=briefing_figures(context), records=records_for(context),
+        as_of=context.as_of(),
+    )  # fmt: skip
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs_page(request: Request, context: Ctx, lang: Language) -> Response:
+    with context.engine.connect() as connection:
+        rows, _ = queries.list_runs(connection, after=None, limit=100)
+    return render(request, "runs.html", lang, runs=rows)
+
+
+def _fmt_date(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, date):
+        return value.isoformat()[:16].replace("T", " ")
+    return str(value)[:16]
+
+
+templates.env.filters["d"] = _fmt_date
+templates.env.globals["STRINGS"] = STRINGS

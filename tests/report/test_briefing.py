@@ -1,0 +1,131 @@
+"""Briefings: figures checked against values computed independently from the replica population."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from tests.stats import expected
+from tests.stats.conftest import AS_OF, population, truth_db  # noqa: F401  (fixtures)
+from tests.stats.load_truth import load_truth
+from warduty.replica.population import Population, generate_population
+from warduty.report import build_briefing
+from warduty.store import make_engine
+from warduty.store.schema import persons
+
+MOBILISATION = date(2022, 9, 21)
+
+
+def _figures(path: Path) -> dict[str, dict[str, Any]]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["as_of"] == AS_OF.isoformat()
+    return {f["key"]: f for f in document["figures"]}
+
+
+def _top_regions(figures: dict[str, dict[str, Any]], name: str) -> list[tuple[str, int]]:
+    return [
+        (figures[f"region_oblast_{i}"]["value"][name], figures[f"region_oblast_{i}"]["value"]["value"])
+        for i in (1, 2, 3)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_briefing_figures_equal_the_population(
+    truth_db: Engine,  # noqa: F811
+    population: Population,  # noqa: F811
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    briefing = build_briefing(truth_db, "2024-03", AS_OF, lang, tmp_path)  # type: ignore[arg-type]
+    figures = _figures(briefing.figures_json)
+    for figure in figures.values():
+        assert figure["definition"] and figure["as_of"] == "2024-04-12" and isinstance(figure["cases"], int)
+    sentences = expected.sentences(population, AS_OF, ["337"])["2024-03"]
+    assert figures["sentences_month"]["value"] == sentences
+    assert figures["sentences_per_working_day"]["value"] == round(sentences / 20, 2)
+    received = expected.received(population, AS_OF, ["337"], since=MOBILISATION, until=AS_OF)
+    assert figures["received_since_mobilisation"]["value"] == sum(received.values())
+    regions = expected.received(
+        population,
+        AS_OF,
+        ["337"],
+        lambda c: expected.REGISTRY[c.court_code].seat_region_ru,
+        since=MOBILISATION,
+    )
+    top = sorted(regions.items(), key=lambda item: (-item[1], item[0]))[:3]
+    got = _top_regions(figures, "region_ru")
+    assert got == top
+    total, shown, suspended = expected.texts(population, AS_OF, ["337"], "2024-03")
+    assert figures["texts_published"]["value"] == {
+        "key": "published",
+        "count": shown,
+        "n": total,
+        "share": shown / total,
+    }
+    assert figures["texts_suspended"]["value"]["count"] == suspended  # type: ignore[index]
+    text = briefing.markdown.read_text(encoding="utf-8")
+    html = briefing.html.read_text(encoding="utf-8")
+    assert f"**{sentences}**" in text and f"<strong>{sentences}</strong>" in html
+    assert ("crawled on 12 April 2024" if lang == "en" else "по состоянию на 12 апреля 2024") in text
+    for chart in briefing.charts:
+        head = chart.read_bytes()[:64]
+        assert head.startswith(b"\x89PNG") if chart.suffix == ".png" else b"<svg" in chart.read_bytes()[:2000]
+        assert chart.name in text or chart.suffix == ".svg"
+
+
+def test_defendants_are_pseudonymised_unless_names_are_asked_for(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
+    hidden = build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "a")
+    shown = build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "b", show_names=True)
+    with truth_db.connect() as connection:
+        names = {
+            r.name for r in connection.execute(select(persons.c.name).where(persons.c.name.is_not(None)))
+        }
+    listed = [n for n in names if n in shown.markdown.read_text(encoding="utf-8")]
+    assert listed, "the names table should list some defendants by name"
+    for path in (hidden.markdown, hidden.html, hidden.figures_json):
+        content = path.read_text(encoding="utf-8")
+        assert not [n for n in listed if n in content]
+    assert "D-" in hidden.markdown.read_text(encoding="utf-8")
+
+
+def test_briefing_refuses_bad_months_and_future_months(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
+    with pytest.raises(ValueError, match="not a month"):
+        build_briefing(truth_db, "2024-3", AS_OF, "en", tmp_path)
+    with pytest.raises(ValueError, match="after the as-of date"):
+        build_briefing(truth_db, "2024-05", AS_OF, "en", tmp_path)
+    with pytest.raises(ValueError, match="language"):
+        build_briefing(truth_db, "2024-03", AS_OF, "de", tmp_path)  # type: ignore[arg-type]
+
+
+def test_full_scale_acceptance_march_2024(tmp_path: Path) -> None:
+    """FULL SCALE (about 15 s): the issue's acceptance figures from the whole replica as of 2024-04-12."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
+    load_truth(engine, generate_population(scale=1.0), AS_OF)
+    briefing = build_briefing(engine, "2024-03", AS_OF, "en", tmp_path / "out")
+    figures = _figures(briefing.figures_json)
+    assert figures["sentences_month"]["value"] == 684
+    assert figures["sentences_record"]["value"]["is_record"] is True  # type: ignore[index]
+    assert round(figures["sentences_per_working_day"]["value"]) == 34  # type: ignore[arg-type]
+    assert abs(figures["received_since_mobilisation"]["value"] - 7400) <= 74  # type: ignore[operator]
+    top = _top_regions(figures, "region_en")
+    assert top == [("Moscow Oblast", 496), ("Sverdlovsk Oblast", 258), ("Orenburg Oblast", 255)]
+    assert figures["texts_published"]["value"]["count"] == 44  # type: ignore[index]
+    assert figures["texts_suspended"]["value"]["count"] == 32  # type: ignore[index]
+    text = briefing.markdown.read_text(encoding="utf-8")
+    for phrase in (
+        "**684**",
+        "a record",
+        "**34 per working day**",
+        "**7,439**",
+        "Moscow Oblast **496**",
+        "Sverdlovsk Oblast **258**",
+        "Orenburg Oblast **255**",
+        "**44**",
+        "**32** were suspended",
+    ):
+        assert phrase in text, phrase  # fmt: skip

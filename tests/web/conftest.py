@@ -1,0 +1,87 @@
+"""A small database crawled from the replica (names included, as courts publish them) for the web tests."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from tests.crawl.groundtruth import LabelSolver
+from warduty.config import Settings
+from warduty.courts import load_registry
+from warduty.crawl.client import ClientOptions
+from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.replica.population import Population, generate_population
+from warduty.replica.server import ReplicaServer
+from warduty.store import make_engine, migrate, sync_courts
+from warduty.store.schema import persons
+from warduty.web import create_app
+
+# Standard engine, vintage engine, and a captcha court.
+COURTS = ["77GV0017", "63GV0001", "78GV0001"]
+AS_OF = date(2024, 4, 12)
+TOKEN = "test-admin-token-0123456789"
+
+
+@dataclass(frozen=True)
+class DemoDb:
+    data_dir: Path
+    url: str
+    names: tuple[str, ...]
+
+    def settings(self, **overrides: object) -> Settings:
+        values: dict[str, object] = {"data_dir": self.data_dir, "db": self.url, "admin_token": TOKEN}
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def population() -> Population:
+    return generate_population(scale=0.25)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, population: Population) -> DemoDb:
+    data = tmp_path_factory.mktemp("webdemo")
+    url = f"sqlite:///{data / 'warduty.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as connection:
+        sync_courts(connection, load_registry())
+    with ReplicaServer(population, as_of=AS_OF, seed=1) as server:
+        client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
+        crawler = Crawler(engine, load_registry(), client, data, solver=LabelSolver())
+        report = asyncio.run(
+            crawler.run(CrawlOptions(courts=COURTS, since=date(2022, 1, 1), until=AS_OF, retry_pause=0.01))
+        )
+    assert report.status == "done"
+    names = _names(engine)
+    engine.dispose()
+    assert len(names) > 50
+    return DemoDb(data, url, names)
+
+
+def _names(engine: Engine) -> tuple[str, ...]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(persons.c.name).where(persons.c.hidden.is_(False)))
+        return tuple(sorted({r.name for r in rows if r.name}))
+
+
+def make_client(app: FastAPI) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def app(demo_db: DemoDb) -> FastAPI:
+    return create_app(demo_db.settings(), rate=10_000, burst=10_000)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return make_client(app)
