@@ -11,63 +11,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import json
 import resource
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
-from warduty.courts import Court, load_registry
+from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
-from warduty.replica.captcha import load_captcha_images
+from warduty.replica.captcha import LabelledImageSolver
+from warduty.replica.process import ReplicaProcess
 from warduty.store import make_engine, migrate, sync_courts
 
 AS_OF = date(2024, 4, 12)
-
-
-class ReplicaLabelSolver:
-    """Reads the replica's captchas by recognising its shipped images, as a person would read them."""
-
-    def __init__(self) -> None:
-        self.answers = {hashlib.sha256(i.png).hexdigest(): i.answer for i in load_captcha_images()}
-
-    def solve(self, image: bytes, court: Court) -> str | None:
-        return self.answers.get(hashlib.sha256(image).hexdigest())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_replica(scale: float, min_interval: float) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "warduty.cli", "replica", "serve", "--port", str(port), "--scale", str(scale),
-        "--as-of", AS_OF.isoformat(), "--min-interval", str(min_interval),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    origin = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"{origin}/__replica__/stats", timeout=1).read()
-            return process, origin
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the replica did not start")
-
-
-def replica_stats(origin: str) -> dict[str, object]:
-    data: dict[str, object] = json.loads(urllib.request.urlopen(f"{origin}/__replica__/stats").read())
-    return data
 
 
 def rss_mb() -> float:
@@ -84,15 +41,17 @@ def crawl(
     with engine.begin() as connection:
         sync_courts(connection, registry)
     samples: list[float] = []
+    pages = [0]
 
-    def sample(event: ProgressEvent) -> None:
-        if event.done % 500 == 0:
+    def sample(_event: ProgressEvent) -> None:
+        pages[0] += 1
+        if pages[0] % 500 == 0:
             samples.append(rss_mb())
 
     options = ClientOptions(
         host_interval=host, global_interval=global_, origin=origin, timeout=10, cooldown=2
     )
-    crawler = Crawler(engine, registry, options, folder, solver=ReplicaLabelSolver(), on_progress=sample)
+    crawler = Crawler(engine, registry, options, folder, solver=LabelledImageSolver(), on_progress=sample)
     started = time.perf_counter()
     report = asyncio.run(crawler.run(CrawlOptions(courts=courts, since=date(2021, 1, 1), until=AS_OF)))
     elapsed = time.perf_counter() - started
@@ -108,11 +67,12 @@ def main() -> None:
     parser.add_argument("--sequential-courts", type=int, default=12, help="courts in the sequential run")
     args = parser.parse_args()
     # The replica's guard sits a little below the crawler's interval: arrival times jitter on loopback.
-    process, origin = start_replica(args.scale, args.host_interval * 0.8)
+    replica = ReplicaProcess(AS_OF, scale=args.scale, min_interval=args.host_interval * 0.8).start()
+    origin = replica.origin
     try:
         with tempfile.TemporaryDirectory() as tmp:
             elapsed, samples = crawl(origin, None, args.host_interval, args.global_interval, Path(tmp))
-            stats = replica_stats(origin)
+            stats = replica.stats()
         by_host: dict[str, int] = stats["requests_by_host"]  # type: ignore[assignment]
         total = sum(by_host.values())
         largest = max(by_host.values())
@@ -138,8 +98,7 @@ def main() -> None:
         print(f"RSS samples every 500 pages (MiB): {[round(s) for s in samples]}")
         print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     finally:
-        process.terminate()
-        process.wait()
+        replica.stop()
 
 
 if __name__ == "__main__":

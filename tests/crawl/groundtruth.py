@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, text
 
-from warduty.courts import Court
-from warduty.replica.captcha import load_captcha_images
 from warduty.replica.model import ReplicaCase, decided_as_of, visible_acts, visible_cases, visible_events
 
 HIDDEN = "Информация скрыта"
@@ -112,15 +109,3 @@ def differences(want: Snapshot, got: Snapshot, limit: int = 5) -> list[str]:
             if got[key][field] != value:
                 problems.append(f"{key} {field}: want {value!r}, got {got[key][field]!r}")
     return problems[:limit] + ([f"... {len(problems) - limit} more"] if len(problems) > limit else [])
-
-
-class LabelSolver:
-    """Solves the replica's captchas by recognising its shipped images (a person would read them)."""
-
-    def __init__(self) -> None:
-        self.answers = {hashlib.sha256(i.png).hexdigest(): i.answer for i in load_captcha_images()}
-        self.asked = 0
-
-    def solve(self, image: bytes, court: Court) -> str | None:
-        self.asked += 1
-        return self.answers.get(hashlib.sha256(image).hexdigest())

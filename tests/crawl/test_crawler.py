@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.crawl.groundtruth import LabelSolver, crawled, differences, expected
+from tests.crawl.groundtruth import crawled, differences, expected
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, RunReport
 from warduty.crawl.reparse import reparse
 from warduty.law import WATCHED_ARTICLES
+from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
@@ -69,7 +70,7 @@ def test_flaky_crawl_equals_ground_truth_and_is_polite(
     population: Population, server: ReplicaServer, tmp_path: Path
 ) -> None:
     engine = _engine(tmp_path)
-    solver = LabelSolver()
+    solver = LabelledImageSolver()
     report = _crawl(engine, server, tmp_path, solver=solver)
     assert report.status == "done", report.courts
     assert report.counter_mismatches == []
@@ -90,7 +91,7 @@ def test_rerun_fetches_no_card_and_a_later_month_only_what_changed(
     population: Population, tmp_path: Path
 ) -> None:
     engine = _engine(tmp_path)
-    solver = LabelSolver()
+    solver = LabelledImageSolver()
     with ReplicaServer(population, as_of=AS_OF, seed=1) as first:
         _crawl(engine, first, tmp_path, solver=solver)
         again = _crawl(engine, first, tmp_path, solver=solver)
@@ -122,7 +123,7 @@ def test_rerun_fetches_no_card_and_a_later_month_only_what_changed(
 
 def test_hostile_stores_nothing_wrong_and_a_resume_completes(population: Population, tmp_path: Path) -> None:
     engine = _engine(tmp_path)
-    solver = LabelSolver()
+    solver = LabelledImageSolver()
     with ReplicaServer(
         population, as_of=AS_OF, faults="hostile", seed=5, slow_delay=2.0, retry_after=1, throttle_window=0.5
     ) as server:

@@ -214,12 +214,14 @@ class HttpClient:
                 response = await self._client_for(host).get(target, headers=headers)
                 body = response.content
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                self.pacer.mark_done(host)
                 last_reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 failures += 1
                 if failures > self.options.retries:
                     raise FetchError(url, last_reason, attempts) from exc
                 await asyncio.sleep(self._backoff(failures))
                 continue
+            self.pacer.mark_done(host)
             response_headers = tuple((k, v) for k, v in response.headers.items())
             exchange = Exchange(
                 url=url,

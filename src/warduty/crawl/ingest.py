@@ -14,12 +14,27 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from warduty.crawl.client import FetchResult
 from warduty.store.schema import acts, cases, events, fetches, person_articles, persons
 from warduty.store.upsert import upsert
 from warduty.sudrf.records import CardAct, CaseCard, ListingRow
+
+_CASE_ID = select(cases.c.id).where(
+    cases.c.court_code == bindparam("court_code"),
+    cases.c.docket == bindparam("docket"),
+    cases.c.case_number == bindparam("case_number"),
+)
+_MARK_CARD = (
+    update(cases)
+    .where(cases.c.id == bindparam("case_id"))
+    .values(
+        fetch_id=bindparam("fetch_id"),
+        first_seen_run=func.coalesce(cases.c.first_seen_run, bindparam("run_id")),
+    )
+)
+_INSERT_FETCH = fetches.insert().returning(fetches.c.id)
 
 
 def record_fetch(
@@ -40,20 +55,14 @@ def record_fetch(
         "warc_offset": result.archive.offset if result.archive else None,
         "page_state": page_state,
     }
-    inserted = connection.execute(fetches.insert().values(values).returning(fetches.c.id))
-    return int(inserted.scalar_one())
+    return int(connection.execute(_INSERT_FETCH, values).scalar_one())
 
 
 def listing_signature(row: ListingRow) -> str:
-    """A digest of the listing row's fields: when it changes, the card is fetched again."""
-    fields = [
-        row.received_raw,
-        row.info,
-        row.judge or "",
-        row.decided_raw,
-        row.result or "",
-        row.legal_force_raw,
-    ]
+    """A digest of the listing row's fields that only the card can complete: when it changes, the card
+    is fetched again. The legal-force date is not part of it: the listing alone carries that date, so
+    it is updated from the row without fetching the card."""
+    fields = [row.received_raw, row.info, row.judge or "", row.decided_raw, row.result or ""]
     fields += sorted(row.act_urls)
     return hashlib.sha1("\x1f".join(fields).encode("utf-8")).hexdigest()
 
@@ -72,12 +81,19 @@ def stored_signature(connection: Connection, court_code: str, docket: str, case_
     return None if row is None else (row.listing_signature or "")
 
 
-def touch_seen(connection: Connection, run_id: int, court_code: str, docket: str, case_number: str) -> None:
-    """A listing showed the case again: it is present on the site."""
+def touch_seen(connection: Connection, run_id: int, court_code: str, docket: str, row: ListingRow) -> None:
+    """A listing showed the case again, unchanged but perhaps for its legal-force date."""
     connection.execute(
         update(cases)
-        .where(cases.c.court_code == court_code, cases.c.docket == docket, cases.c.case_number == case_number)
-        .values(last_seen_run=run_id, missing_since=None)
+        .where(
+            cases.c.court_code == court_code, cases.c.docket == docket, cases.c.case_number == row.case_number
+        )
+        .values(
+            last_seen_run=run_id,
+            missing_since=None,
+            legal_force=row.legal_force,
+            legal_force_raw=row.legal_force_raw or None,
+        )
     )
 
 
@@ -121,20 +137,9 @@ def store_card(
     upsert(
         connection, cases, [values], ["court_code", "docket", "case_number"], touch={"changed_run": run_id}
     )
-    connection.execute(
-        update(cases)
-        .where(*[cases.c[k] == v for k, v in case_key(court_code, docket, card.case_number).items()])
-        .where(cases.c.first_seen_run.is_(None))
-        .values(first_seen_run=run_id, fetch_id=fetch_id)
-    )
-    case_id = int(
-        connection.execute(
-            select(cases.c.id).where(
-                *[cases.c[k] == v for k, v in case_key(court_code, docket, card.case_number).items()]
-            )
-        ).scalar_one()
-    )
-    connection.execute(update(cases).where(cases.c.id == case_id).values(fetch_id=fetch_id))
+    key = case_key(court_code, docket, card.case_number)
+    case_id = int(connection.execute(_CASE_ID, key).scalar_one())
+    connection.execute(_MARK_CARD, {"case_id": case_id, "run_id": run_id, "fetch_id": fetch_id})
     _store_persons(connection, case_id, card)
     _store_events(connection, case_id, card)
     to_fetch = _store_acts(connection, case_id, card.acts, fetch_id)

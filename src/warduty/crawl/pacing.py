@@ -1,8 +1,8 @@
 """Request pacing: a per-host minimum interval, a platform-wide minimum interval, and host cooldowns.
 
-A request may go when its host's interval and the global interval have both passed *at the moment it is
-sent*: the next slot is counted from the real send time, so a busy event loop that wakes a request late
-can never squeeze the following one closer than the interval.
+A request may go when its host's interval and the global interval have both passed. The host interval is
+counted from the later of the previous request's real send time and the arrival of its answer, so a busy
+event loop on either side can never squeeze two requests to one host closer than the interval.
 """
 
 from __future__ import annotations
@@ -51,6 +51,14 @@ class Pacer:
         now = self.clock()
         self._host_next[host] = max(self._host_next.get(host, 0.0), now + self.host_interval)
         self._global_next = max(self._global_next, now + self.global_interval)
+
+    def mark_done(self, host: str) -> None:
+        """The answer has arrived: the host's next request waits a full interval from now.
+
+        Counting from the end of the previous answer as well as from its start keeps requests to one host
+        at least an interval apart however late either side's event loop handled them.
+        """
+        self._host_next[host] = max(self._host_next.get(host, 0.0), self.clock() + self.host_interval)
 
     def cool_down(self, host: str, seconds: float) -> None:
         """Keep ``host`` resting for ``seconds`` from now (never shortens an existing rest)."""

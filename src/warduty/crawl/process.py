@@ -203,7 +203,7 @@ class Processor:
             }
             self.listings_by_card[row.card_url] = info
             if stored_signature(connection, court.code, DOCKET, row.case_number) == signature:
-                touch_seen(connection, self.run_id, court.code, DOCKET, row.case_number)
+                touch_seen(connection, self.run_id, court.code, DOCKET, row)
             else:
                 children.append(TaskSpec("card", court.code, row.card_url, info))
         return children

@@ -128,3 +128,18 @@ class CaptchaBook:
         if issued.solved_at is None:
             issued.solved_at = now
         return CaptchaVerdict.OK
+
+
+class LabelledImageSolver:
+    """A captcha solver for demos and tests: it knows the answers of the labelled images the replica
+    serves (read by a person when they were saved), as an operator at the terminal would read them."""
+
+    def __init__(self) -> None:
+        self.answers = {
+            hashlib.sha256(image.png).hexdigest(): image.answer for image in load_captcha_images()
+        }
+        self.asked = 0
+
+    def solve(self, image: bytes, court: object) -> str | None:
+        self.asked += 1
+        return self.answers.get(hashlib.sha256(image).hexdigest())

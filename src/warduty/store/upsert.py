@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, or_, select, tuple_
+from sqlalchemy import Connection, Table, and_, bindparam, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 BATCH = 400
@@ -80,12 +81,30 @@ def _upsert_batch(
     unique = {tuple(row[k] for k in key): row for row in batch}
     rows = list(unique.values())
     key_cols = [table.c[k] for k in key]
-    existing = {
-        tuple(r) for r in connection.execute(select(*key_cols).where(tuple_(*key_cols).in_(list(unique))))
-    }
-    compared = [c for c in columns if c not in key and c not in touched]
-    statement = dialect_insert(connection, table).values(rows)
+    if len(unique) == 1:
+        (only,) = unique
+        found = connection.execute(_existing_one(table, tuple(key)), dict(zip(key, only, strict=True)))
+    else:
+        found = connection.execute(select(*key_cols).where(_key_filter(key_cols, list(unique))))
+    existing = {tuple(r) for r in found}
+    statement = _statement(connection.dialect.name, table, tuple(columns), tuple(key), frozenset(touched))
+    # executemany with a cached statement: building a fresh multi-row VALUES clause for every call cost
+    # more than running it (measured: two thirds of the crawler's time in store_card).
+    affected = {tuple(r) for r in connection.execute(statement, rows)}
+    inserted = len(affected - existing)
+    updated = len(affected & existing)
+    return UpsertResult(inserted=inserted, updated=updated, unchanged=len(rows) - inserted - updated)
+
+
+@lru_cache(maxsize=256)
+def _statement(
+    dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...], touched: frozenset[str]
+) -> Any:
+    """INSERT .. ON CONFLICT DO UPDATE (only rows whose compared values differ) .. RETURNING the key."""
+    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     excluded = statement.excluded
+    key_cols = [table.c[k] for k in key]
+    compared = [c for c in columns if c not in key and c not in touched]
     if compared:
         statement = statement.on_conflict_do_update(
             index_elements=key_cols,
@@ -94,7 +113,15 @@ def _upsert_batch(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=key_cols)
-    affected = {tuple(r) for r in connection.execute(statement.returning(*key_cols))}
-    inserted = len(affected - existing)
-    updated = len(affected & existing)
-    return UpsertResult(inserted=inserted, updated=updated, unchanged=len(rows) - inserted - updated)
+    return statement.returning(*key_cols)
+
+
+@lru_cache(maxsize=256)
+def _existing_one(table: Table, key: tuple[str, ...]) -> Any:
+    return select(*[table.c[k] for k in key]).where(and_(*[table.c[k] == bindparam(k) for k in key]))
+
+
+def _key_filter(key_cols: list[Any], keys: list[tuple[Any, ...]]) -> Any:
+    """A WHERE clause for these keys that lets SQLite use the unique index (a bare tuple IN does not)."""
+    leading = key_cols[0].in_(sorted({k[0] for k in keys}, key=repr))
+    return and_(leading, tuple_(*key_cols).in_(keys))
