@@ -77,7 +77,13 @@ def test_bad_settings_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 1 and "unsupported database" in result.output
 
 
-def test_demo_runs() -> None:
-    result = runner.invoke(app, ["demo"])
+def test_demo_runs_end_to_end_on_a_small_replica(tmp_path: Path) -> None:
+    """The whole demo at 5 % of the calibrated population: replica, two crawls, four briefings."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["demo", "--scale", "0.05", "--quiet", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "116 military courts" in result.stdout
+    assert "synthetic" in result.stdout and "politeness violations: 0" in result.stdout
+    for name in ("2024-03-en", "2024-03-ru", "2025-05-en", "2025-05-ru"):
+        assert (out / name / "briefing.html").stat().st_size > 1000
+        assert (out / name / "figures.json").exists() and (out / name / "monthly.png").exists()
+    assert (tmp_path / "data" / "demo" / "as-of-2025-06-30" / "warduty.sqlite").exists()

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.crawl.groundtruth import crawled, differences, expected
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, RunReport
@@ -19,6 +18,7 @@ from warduty.law import WATCHED_ARTICLES
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
 from warduty.replica.server import ReplicaServer
+from warduty.replica.verify import crawled, differences, expected
 from warduty.store import make_engine, migrate, sync_courts
 
 # Standard engine, vintage engine, two captcha courts of one region (St Petersburg), one large court.

@@ -12,10 +12,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.crawl.groundtruth import crawled
 from tests.crawl.test_crawler import AS_OF, SINCE, UNTIL, _crawl, _engine
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
+from warduty.replica.verify import crawled
 from warduty.store import make_engine
 
 COURTS = ["77GV0017", "63GV0001", "63GV0002", "77GV0006", "66GV0001"]  # both engines, no captcha

@@ -12,11 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from tests.crawl.groundtruth import LabelSolver
 from warduty.config import Settings
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
@@ -56,7 +56,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, population: Population) ->
         sync_courts(connection, load_registry())
     with ReplicaServer(population, as_of=AS_OF, seed=1) as server:
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, load_registry(), client, data, solver=LabelSolver())
+        crawler = Crawler(engine, load_registry(), client, data, solver=LabelledImageSolver())
         report = asyncio.run(
             crawler.run(CrawlOptions(courts=COURTS, since=date(2022, 1, 1), until=AS_OF, retry_pause=0.01))
         )

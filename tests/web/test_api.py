@@ -130,27 +130,56 @@ def test_csv_cells_cannot_become_formulas() -> None:
 
 
 def test_series_regions_and_overview_are_consistent(client: TestClient, demo_db: DemoDb) -> None:
-    series = client.get("/api/v1/series?metric=received").json()["data"]
-    awol_total = sum(m["count"] for m in series if m["group"] == "awol")
+    series = client.get("/api/v1/series?metric=received").json()
+    assert series["meta"]["as_of"] == "2024-04-12" and series["meta"]["labels"]["awol"] == ["337"]
+    awol = [m for m in series["data"] if m["group"] == "awol"]
+    assert awol[0]["month"] == "2021-01" and awol[-1]["month"] == "2024-04"
+    # Counted as the statistics count: first-instance cases under art. 337, once each.
     want = _scalar(
         demo_db,
-        "SELECT count(DISTINCT c.id) FROM cases c JOIN persons p ON p.case_id = c.id "
-        "JOIN person_articles a ON a.person_id = p.id "
-        "WHERE a.article_group = 'awol' AND c.received <= '2024-04-12'",
+        "SELECT count(DISTINCT c.id) FROM cases c JOIN courts k ON k.code = c.court_code "
+        "JOIN persons p ON p.case_id = c.id JOIN person_articles a ON a.person_id = p.id "
+        "WHERE a.article = '337' AND c.docket = 'criminal-1' AND k.level IN ('garrison', 'district') "
+        "AND c.received BETWEEN '2021-01-01' AND '2024-04-12'",
     )
-    assert awol_total == want
-    incomplete = sorted({m["month"] for m in series if m["incomplete"]})
-    assert incomplete == ["2024-03", "2024-04"]  # as of 12 April: April open, March still filling
-    regions = client.get("/api/v1/regions").json()["data"]
-    assert sum(r["cases"] for r in regions) == _scalar(
-        demo_db, "SELECT count(*) FROM cases WHERE received IS NOT NULL"
-    )
+    assert sum(m["count"] for m in awol) == want > 0
+    incomplete = [m for m in awol if m["incomplete"]]
+    assert incomplete[-1]["month"] == "2024-04" and incomplete[-1]["nowcast"] is None  # the as-of month
+    assert all(m["nowcast"]["observed"] == m["count"] for m in incomplete[:-1])
+    assert {m["month"] for m in incomplete} <= {"2023-10", "2023-11", "2023-12", "2024-01", "2024-02",
+                                                 "2024-03", "2024-04"}  # fmt: skip
+    regions = client.get("/api/v1/regions").json()
+    assert regions["meta"]["since"] == "2022-09-21" and regions["meta"]["until"] == "2024-04-12"
+    since = [m["count"] for m in awol if m["month"] >= "2022-09"]
+    assert sum(r["value"] for r in regions["data"]) <= sum(since)
+    assert [r["rank"] for r in regions["data"]] == list(range(1, len(regions["data"]) + 1))
     overview = client.get("/api/v1/overview").json()["data"]
-    assert overview["as_of"] == "2024-04-12" and overview["latest_month"] == "2024-02"
-    feb = {m["group"]: m["count"] for m in series if m["month"] == "2024-02"}
-    assert overview["latest"]["received"] == feb
+    assert overview["as_of"] == "2024-04-12" and overview["latest_month"] == "2024-03"
+    march = {m["group"]: m["count"] for m in series["data"] if m["month"] == "2024-03"}
+    assert overview["latest"]["received"] == march
     mix = overview["sentence_mix"]
-    assert mix["verdicts"] == sum(mix["punishments"].values()) > 0
+    assert mix["sentences"] == overview["latest"]["sentences"]["awol"]
+    assert mix["suspended"]["n"] == mix["published"]["count"] <= mix["sentences"]
+
+
+def test_series_parameters_are_checked(client: TestClient) -> None:
+    for url in [
+        "/api/v1/series?article=338&group=awol",
+        "/api/v1/series?region=Nowhere",
+        "/api/v1/series?region=Город Москва&court=78GV0001",
+        "/api/v1/series?since=0001-01-01",
+        "/api/v1/series?as_of=9999-12-31",
+        "/api/v1/series?group_by=court",
+        "/api/v1/regions?moscow=both",
+        "/api/v1/regions?until=1200-01-01",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert response.json()["ok"] is False
+    one = client.get("/api/v1/series?group_by=none&court=78GV0001&since=2023-01-01&as_of=2023-06-30").json()
+    assert [m["month"] for m in one["data"]] == ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05",
+                                                 "2023-06"]  # fmt: skip
+    assert {m["group"] for m in one["data"]} == {"all"} and one["meta"]["filters"]["courts"] == ["78GV0001"]
 
 
 def test_courts_show_freshness(client: TestClient) -> None:

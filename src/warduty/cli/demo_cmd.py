@@ -36,11 +36,16 @@ SINCE = date(2021, 1, 1)
 LANGS: tuple[Literal["en", "ru"], ...] = ("en", "ru")
 
 
-def _phase(settings: Settings, folder: Path, as_of: date, scale: float, quiet: bool) -> Settings:
-    """Crawl the replica as of ``as_of`` into ``folder``; returns the settings that point there."""
-    phase = replace(settings, data_dir=folder, db=f"sqlite:///{(folder / 'warduty.sqlite').as_posix()}")
+def _replica(settings: Settings, as_of: date, scale: float) -> ReplicaProcess:
     # The replica's guard sits below the crawler's interval: arrival times jitter a little on loopback.
-    with ReplicaProcess(as_of, scale=scale, min_interval=phase.min_interval * 0.8) as replica:
+    return ReplicaProcess(as_of, scale=scale, min_interval=settings.min_interval * 0.8).launch()
+
+
+def _phase(settings: Settings, folder: Path, replica_process: ReplicaProcess, quiet: bool) -> Settings:
+    """Crawl the replica into ``folder``; returns the settings that point there."""
+    as_of = replica_process.as_of
+    phase = replace(settings, data_dir=folder, db=f"sqlite:///{(folder / 'warduty.sqlite').as_posix()}")
+    with replica_process as replica:
         report = run_crawl(
             phase,
             CrawlOptions(since=SINCE, until=as_of),
@@ -80,7 +85,13 @@ def demo_command(
         "calibrated to published totals; real figures come from crawling the live court sites."
     )
     console.print(f"[bold]1.[/] Replica as of {FIRST_AS_OF}; crawling every military court ...")
-    first = _phase(settings, root / "as-of-2024-04-12", FIRST_AS_OF, scale, quiet)
+    first_replica = _replica(settings, FIRST_AS_OF, scale)
+    later_replica = _replica(settings, LATEST_AS_OF, scale)  # builds its population meanwhile
+    try:
+        first = _phase(settings, root / "as-of-2024-04-12", first_replica, quiet)
+    except BaseException:
+        later_replica.stop()
+        raise
     briefings = []
     engine = make_engine(first.database_url)
     for lang in LANGS:
@@ -91,7 +102,7 @@ def demo_command(
     latest_dir = root / "as-of-2025-06-30"
     latest_dir.mkdir(parents=True)
     shutil.copy2(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
-    latest = _phase(settings, latest_dir, LATEST_AS_OF, scale, quiet)
+    latest = _phase(settings, latest_dir, later_replica, quiet)
     engine = make_engine(latest.database_url)
     for lang in LANGS:
         briefings.append(build_briefing(engine, "2025-05", LATEST_AS_OF, lang, out / f"2025-05-{lang}"))

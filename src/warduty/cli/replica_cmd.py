@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from warduty.cli.app import app, console, fail, print_json, print_table
+from warduty.cli.app import app, console, fail, print_json, print_table, settings_from
 from warduty.replica.calibrate import CalibrationError
 from warduty.replica.population import DEFAULT_SEED, Population, PopulationError, generate_population
 
@@ -80,3 +80,46 @@ def truth_command(
         ("table", "rows", "files"),
         title=f"Ground truth as of {day.isoformat()} in {out}",
     )
+
+
+@replica_app.command("verify")
+def verify_command(
+    ctx: typer.Context,
+    as_of: str = typer.Option(..., "--as-of", help="The day the crawled replica showed (YYYY-MM-DD)."),
+    since: str = typer.Option("2021-01-01", help="First receipt date the crawl searched."),
+    until: str | None = typer.Option(None, help="Last receipt date the crawl searched (default: --as-of)."),
+    articles: str = typer.Option("332,334,337,338,339", help="Articles the crawl searched."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Seed of the replica population."),
+    scale: float = typer.Option(1.0, help="Scale of the replica population."),
+    db: str | None = typer.Option(None, help="Crawled database URL (default: the configured one)."),
+    courts: str = typer.Option("all", help="Comma-separated court codes the crawl covered, or 'all'."),
+) -> None:
+    """Compare a database crawled from the replica with the replica's ground truth."""
+    from warduty.replica.verify import crawled, differences, expected
+    from warduty.store import make_engine
+
+    day = _parse_day(as_of)
+    population = _population(seed, scale)
+    chosen = None if courts == "all" else {c.strip() for c in courts.split(",") if c.strip()}
+    want = expected(
+        (case for case in population.all_cases() if chosen is None or case.court_code in chosen),
+        day,
+        tuple(a.strip() for a in articles.split(",") if a.strip()),
+        _parse_day(since),
+        _parse_day(until) if until else day,
+    )
+    got = crawled(make_engine(db or settings_from(ctx).database_url))
+    problems = differences(want, got, limit=20)
+    if problems:
+        for line in problems:
+            console.print(line, highlight=False)
+        fail(f"the database differs from the replica's ground truth ({len(want)} cases expected)")
+    console.print(f"the database equals the replica's ground truth: {len(want)} cases, no extra rows")
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"not a date (YYYY-MM-DD): {text!r}")
+        raise

@@ -27,12 +27,12 @@ from warduty.crawl.captcha import CaptchaCache, CaptchaSolver
 from warduty.crawl.client import ClientOptions, FetchError, FetchResult, HttpClient
 from warduty.crawl.frontier import Frontier, Task, TaskSpec
 from warduty.crawl.ingest import record_fetch
-from warduty.crawl.plan import year_windows
+from warduty.crawl.plan import Window, year_windows
 from warduty.crawl.process import Processor, ProcessOutcome, SearchRef
 from warduty.crawl.reconcile import reconcile
 from warduty.law import WATCHED_ARTICLES
 from warduty.store.schema import runs, searches, tasks
-from warduty.sudrf.encoding import decode_page
+from warduty.sudrf.encoding import charset_of, decode_page
 from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.pages import PageState, classify_page, parse_captcha
 
@@ -183,6 +183,7 @@ class Crawler:
             run_id,
             max_window_rows=options.max_window_rows,
             recent_from=options.until - timedelta(days=options.recent_days),
+            period=Window(options.since, options.until),
         )
         if not resumed:
             self._plan(frontier, processor, courts, options)
@@ -297,8 +298,10 @@ class Crawler:
         options: CrawlOptions,
     ) -> tuple[str, str]:
         """Use a fetched page: ("done", ""), ("captcha", html) or ("retry", reason)."""
-        html = decode_page(result.content, _charset(result.headers.get("content-type")))
-        state = classify_page(html)
+        html = decode_page(result.content, charset_of(result.headers.get("content-type")))
+        # Nearly every card task gets a card: skip the classifier's own parse when the markup says so.
+        looks_like_card = task.kind == "card" and ('class="casenumber"' in html or 'class="case-num"' in html)
+        state = PageState.CARD if looks_like_card else classify_page(html)
         if state is PageState.CAPTCHA and task.kind in ("search", "control"):
             return "captcha", html
         retry_empty = state is PageState.EMPTY and attempt < options.empty_retries
@@ -440,16 +443,11 @@ class Crawler:
 
 
 def _control_task(processor: Processor, court: Court, task: Task) -> TaskSpec:
-    """A search with no article over the whole window: if it finds rows, an empty result is real."""
-    ref = SearchRef.from_payload(task.payload)
-    spec = processor.search_task(court, SearchRef("", ref.window, 1))
+    """A search with no article over the whole crawl period (one per court and run): if the court lists
+    anything at all, its search works and an empty result is real."""
+    window = processor.period or SearchRef.from_payload(task.payload).window
+    spec = processor.search_task(court, SearchRef("", window, 1))
     return TaskSpec("control", court.code, spec.url, {**spec.payload, "article": "*"})
-
-
-def _charset(content_type: str | None) -> str | None:
-    if not content_type or "charset=" not in content_type.lower():
-        return None
-    return content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
 
 
 def _court_stats(report: CourtReport) -> dict[str, Any]:

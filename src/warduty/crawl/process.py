@@ -80,6 +80,7 @@ class Processor:
     run_id: int
     max_window_rows: int = 1000
     recent_from: date | None = None  # windows reaching past this date are always read in full
+    period: Window | None = None  # the run's whole receipt-date range (for control searches)
     listings_by_card: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def search_page(

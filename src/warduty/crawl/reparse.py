@@ -23,7 +23,7 @@ from warduty.crawl.ingest import record_fetch
 from warduty.crawl.process import Processor, SearchRef
 from warduty.crawl.reconcile import reconcile
 from warduty.store.schema import runs
-from warduty.sudrf.encoding import decode_page
+from warduty.sudrf.encoding import charset_of, decode_page
 from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.pages import PageState, classify_page
 from warduty.sudrf.urls import page_kind
@@ -90,10 +90,7 @@ def _replay(engine: Engine, registry: CourtRegistry, processor: Processor, respo
         court = registry.by_code(response.court_code)
     except UnknownCourtError:
         return "unknown court"
-    charset = None
-    if response.content_type and "charset=" in response.content_type.lower():
-        charset = response.content_type.lower().split("charset=", 1)[1].split(";")[0].strip()
-    html = decode_page(response.body, charset)
+    html = decode_page(response.body, charset_of(response.content_type))
     state = classify_page(html)
     kind = page_kind(response.url)
     result = FetchResult(

@@ -40,13 +40,21 @@ class ReplicaProcess:
         self.origin = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> ReplicaProcess:
+    def launch(self) -> ReplicaProcess:
+        """Start the process without waiting for it (building the population takes seconds)."""
         command = [
             sys.executable, "-m", "warduty.cli", "replica", "serve", "--port", str(self.port),
             "--scale", str(self.scale), "--seed", str(self.seed), "--as-of", self.as_of.isoformat(),
             "--faults", self.faults, "--min-interval", str(self.min_interval),
         ]  # fmt: skip
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return self
+
+    def wait_ready(self) -> ReplicaProcess:
+        """Wait until the replica answers; raises :class:`ReplicaStartError` if it died or is too slow."""
+        if self._process is None:
+            self.launch()
+        assert self._process is not None
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -61,6 +69,9 @@ class ReplicaProcess:
         raise ReplicaStartError(
             f"the replica did not answer on {self.origin} in {self.startup_timeout:.0f} s"
         )
+
+    def start(self) -> ReplicaProcess:
+        return self.launch().wait_ready()
 
     def stats(self) -> dict[str, object]:
         with urllib.request.urlopen(f"{self.origin}/__replica__/stats", timeout=5) as response:
@@ -77,7 +88,7 @@ class ReplicaProcess:
                 self._process.wait()
 
     def __enter__(self) -> ReplicaProcess:
-        return self.start()
+        return self.wait_ready() if self._process is not None else self.start()
 
     def __exit__(
         self, _type: type[BaseException] | None, _value: BaseException | None, _tb: TracebackType | None

@@ -32,3 +32,10 @@ def decode_page(data: bytes, declared_charset: str | None = None) -> str:
 def _normalise(charset: str) -> str:
     name = charset.strip().lower().replace("_", "-")
     return {"cp1251": "windows-1251", "win-1251": "windows-1251", "utf8": "utf-8"}.get(name, name)
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The ``charset=`` of a Content-Type header, if it names one."""
+    if not content_type or "charset=" not in content_type.lower():
+        return None
+    return content_type.lower().split("charset=", 1)[1].split(";")[0].strip() or None

@@ -139,6 +139,8 @@ class AdminState:
         except Exception:
             log.exception("crawl started from the admin page failed")
             job.status, job.message = "failed", "the crawl failed; the server log has the details"
+        finally:
+            context.data_changed()  # warm the figures of the new data now, not at the next poll
 
 
 # -- authentication ------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from warduty.asylum import MonthValue, record_statement
-from warduty.web import queries
+from warduty.report.figures import BriefingData
+from warduty.stats import DEFINITIONS, MOBILISATION_START, Metric, MoscowReading
+from warduty.web import queries, statistics
 from warduty.web.context import WebContext
 from warduty.web.cursor import CursorError, decode_cursor, encode_cursor
 from warduty.web.envelope import ApiError, csv_response, ok
+from warduty.web.statistics import GroupBy, RecordRow, SeriesQuery, StatisticsRequestError
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
 
@@ -51,6 +53,9 @@ def case_filters(
     decided_to: date | None = None,
     outcome: Outcome | None = None,
     missing: bool | None = None,
+    first_instance: Annotated[
+        bool | None, Query(description="true: only the cases the statistics count (first-instance docket)")
+    ] = None,
 ) -> queries.CaseFilters:
     return queries.CaseFilters(
         court,
@@ -64,6 +69,7 @@ def case_filters(
         decided_to,
         outcome,
         missing,
+        first_instance,
     )
 
 
@@ -158,109 +164,128 @@ def get_case(context: Ctx, case_id: Annotated[int, Path(ge=1, le=2**62)]) -> Res
     return ok(load_case(context, case_id))
 
 
-# -- series, records, regions --------------------------------------------------------------------
-
-SERIES_COLUMNS = ("month", "group", "count", "incomplete")
+# -- series, records, regions (warduty.stats, see warduty.web.statistics) ---------------------------
 
 
-def _series(
-    context: WebContext, metric: str, filters: queries.CaseFilters, since: date | None, as_of: date | None
-) -> list[queries.MonthCount]:
-    series = context.monthly(metric, filters, since)
-    if as_of is not None:
-        cut = as_of.strftime("%Y-%m")
-        series = [m for m in series if m.month <= cut]
-    return series
+def _dates_in_range(**dates: date | None) -> None:
+    for name, value in dates.items():
+        if value is not None and not statistics.EARLIEST <= value <= statistics.LATEST:
+            raise ApiError(400, f"{name} must be between {statistics.EARLIEST} and {statistics.LATEST}")
 
 
-@router.get("/series", summary="Monthly counts by article group (receipts or verdicts)")
-def get_series(
+def series_query(
     context: Ctx,
-    filters: Filters,
-    metric: Literal["received", "sentences"] = "received",
-    group_by: Literal["group", "none"] = "group",
-    period: Literal["month"] = "month",
-    since: date | None = None,
-    as_of: date | None = None,
+    metric: Metric = "received",
+    group_by: Annotated[
+        GroupBy, Query(description="One series per article group, per article, or one for all (a case once)")
+    ] = "group",
+    group: Annotated[Group | None, Query(description="Only this article group's articles")] = None,
+    article: Annotated[str | None, Query(pattern=ARTICLE_PATTERN, description="Only this article")] = None,
+    court: Annotated[str | None, Query(pattern=COURT_PATTERN, description="Only this court")] = None,
+    region: Annotated[
+        str | None, Query(min_length=1, max_length=120, description="Only courts seated in this region")
+    ] = None,
+    mobilisation_parts: Annotated[
+        bool | None, Query(description="true: only the mobilisation parts; false: only the others")
+    ] = None,
+    include_missing: Annotated[bool, Query(description="Count cases gone from the site")] = True,
+    since: Annotated[date | None, Query(description="First day counted (default 2021-01-01)")] = None,
+    as_of: Annotated[
+        date | None, Query(description="Last day counted (default: the data's as-of date)")
+    ] = None,
+) -> SeriesQuery:
+    _dates_in_range(since=since, as_of=as_of)
+    articles = (
+        (article,) if article else statistics.GROUP_ARTICLES[group] if group else statistics.ALL_ARTICLES
+    )
+    if article and group and article not in statistics.GROUP_ARTICLES[group]:
+        raise ApiError(400, f"article {article} is not in the group {group}")
+    courts: tuple[str, ...] = (court,) if court else ()
+    if region:
+        in_region = context.courts_of_region(region)
+        if not in_region:
+            raise ApiError(400, f"no court sits in the region {region!r}")
+        if court and court not in in_region:
+            raise ApiError(400, f"the court {court} does not sit in the region {region!r}")
+        courts = courts or in_region
+    return SeriesQuery(
+        metric,
+        articles,
+        group_by,
+        courts,
+        since,
+        as_of or context.as_of(),
+        include_missing,
+        mobilisation_parts,
+    )
+
+
+Series = Annotated[SeriesQuery, Depends(series_query)]
+
+
+@router.get("/series", summary="Monthly counts by article group (cases received or sentences), with nowcasts")
+def get_series(
+    context: Ctx, query: Series, period: Literal["month"] = "month", format: Format = "json"
+) -> Response:
+    points = context.series(query)
+    if format == "csv":
+        return csv_response([p.to_row() for p in points], statistics.SERIES_COLUMNS)
+    meta = {
+        "metric": query.metric,
+        "group_by": query.group_by,
+        "period": period,
+        "as_of": query.as_of,
+        "labels": {label: list(articles) for label, articles in query.labels().items()},
+        "filters": query.filters(query.articles).to_dict(),
+        "definition": DEFINITIONS[query.metric]["en"],
+        "incomplete": DEFINITIONS["nowcast"]["en"],
+    }
+    return ok([p.to_dict() for p in points], meta=meta)
+
+
+def overview_records(context: WebContext) -> list[RecordRow]:
+    return context.overview().records
+
+
+@router.get("/records", summary="The latest ended month against every earlier month (record, highest since)")
+def get_records(context: Ctx, format: Format = "json") -> Response:
+    rows = overview_records(context)
+    if format == "csv":
+        return csv_response([r.to_row() for r in rows], statistics.RECORD_COLUMNS)
+    return ok([r.to_dict() for r in rows], meta={"as_of": context.as_of(), "month": context.overview().month})
+
+
+REGION_COLUMNS = ("rank", "region_ru", "region_en", "value")
+
+
+@router.get("/regions", summary="Regions by court seat, largest first (both readings of Moscow)")
+def get_regions(
+    context: Ctx,
+    metric: Metric = "received",
+    article: Annotated[str, Query(pattern=ARTICLE_PATTERN)] = "337",
+    since: Annotated[
+        date, Query(description="Default: 21 September 2022 (mobilisation)")
+    ] = MOBILISATION_START,
+    until: Annotated[date | None, Query(description="Default: the data's as-of date")] = None,
+    moscow: Annotated[
+        MoscowReading,
+        Query(description="oblast: Moscow Oblast and Moscow city apart; city_and_oblast: merged"),
+    ] = "oblast",
     format: Format = "json",
 ) -> Response:
-    series = _series(context, metric, filters, since, as_of)
-    rows: list[dict[str, object]] = [m.to_dict() for m in series]
-    if group_by == "none":
-        totals: dict[str, dict[str, object]] = {}
-        for m in series:
-            entry = totals.setdefault(
-                m.month, {"month": m.month, "group": "all", "count": 0, "incomplete": m.incomplete}
-            )
-            entry["count"] = int(str(entry["count"])) + m.count
-        rows = list(totals.values())
+    _dates_in_range(since=since, until=until)
+    until = until or context.as_of()
+    rows = [r.to_dict() for r in context.regions(metric, (article,), since, until, moscow)]
     if format == "csv":
-        return csv_response(rows, SERIES_COLUMNS)
-    meta = {"metric": metric, "group_by": group_by, "period": period, "as_of": as_of or context.as_of(),
-            "definition": _DEFINITIONS[metric], "filters": filters.as_dict()}  # fmt: skip
+        return csv_response(rows, REGION_COLUMNS)
+    meta = {"metric": metric, "article": article, "since": since, "until": until, "moscow": moscow,
+            "definition": DEFINITIONS["region"]["en"]}  # fmt: skip
     return ok(rows, meta=meta)
-
-
-_DEFINITIONS = {
-    "received": "first-instance cases whose receipt date falls in the month, once per case and article group",
-    "sentences": (
-        "defendants with a verdict (приговор) dated in the month, once per defendant and article group"
-    ),
-}
-
-
-def records_for(context: WebContext) -> list[dict[str, object]]:
-    """For each group and metric: how the latest complete month compares with earlier months."""
-    overview = context.overview()
-    out: list[dict[str, object]] = []
-    if overview.latest_month is None:
-        return out
-    for metric, series in (("received", overview.received), ("sentences", overview.sentences)):
-        for group in queries.WATCHED_GROUPS:
-            values = [
-                MonthValue(m.month, m.count, 0, m.incomplete)
-                for m in series
-                if m.group == group and m.month <= overview.latest_month
-            ]
-            if not values or values[-1].value == 0:
-                continue
-            statement = record_statement(values, overview.latest_month)
-            out.append({"metric": metric, "group": group, **statement.to_dict()})
-    return out
-
-
-RECORD_COLUMNS = ("metric", "group", "month", "value", "text")
-
-
-@router.get("/records", summary="Latest complete month against earlier months (highest since ...)")
-def get_records(context: Ctx, format: Format = "json") -> Response:
-    rows = records_for(context)
-    return csv_response(rows, RECORD_COLUMNS) if format == "csv" else ok(rows)
-
-
-@router.get("/regions", summary="Cases received per court seat region")
-def get_regions(
-    context: Ctx, since: date | None = None, until: date | None = None, format: Format = "json"
-) -> Response:
-    rows = context.regions(since, until)
-    return csv_response(rows, ("region_en", "region_ru", "cases")) if format == "csv" else ok(rows)
 
 
 @router.get("/overview", summary="Everything the overview page shows")
 def get_overview(context: Ctx) -> Response:
-    o = context.overview()
-    return ok(
-        {
-            "as_of": o.as_of,
-            "latest_month": o.latest_month,
-            "latest": o.latest,
-            "incomplete_months": o.incomplete_months,
-            "received": [m.to_dict() for m in o.received],
-            "sentences": [m.to_dict() for m in o.sentences],
-            "regions": o.regions,
-            "sentence_mix": o.sentence_mix,
-        }
-    )
+    return ok(context.overview().to_dict())
 
 
 # -- asylum, briefing, runs --------------------------------------------------------------------------
@@ -281,43 +306,39 @@ def get_asylum(
     return ok(rows, meta={"source": source, "applicant": applicant, "scope": scope})
 
 
-def briefing_figures(context: WebContext) -> list[dict[str, object]]:
-    """The figures a briefing states, each with its definition, filters and the cases behind it."""
-    overview = context.overview()
-    figures: list[dict[str, object]] = []
-    if overview.latest_month is None:
-        return figures
-    month = overview.latest_month
-    for metric in ("received", "sentences"):
-        for group, count in sorted(overview.latest[metric].items()):
-            key = "received" if metric == "received" else "decided"
-            figures.append(
-                {
-                    "id": f"{metric}.{group}.{month}",
-                    "metric": metric,
-                    "group": group,
-                    "month": month,
-                    "value": count,
-                    "definition": _DEFINITIONS[metric],
-                    "filters": {"group": group, f"{key}_from": f"{month}-01", f"{key}_to": _month_end(month)},
-                    "cases_url": f"/cases?group={group}&{key}_from={month}-01&{key}_to={_month_end(month)}",
-                }
-            )
-    return figures
+def briefing_figures(
+    context: WebContext, month: str | None = None, as_of: date | None = None
+) -> tuple[BriefingData | None, list[dict[str, object]]]:
+    """The briefing's figures (``warduty.report``) for ``month`` as of ``as_of``, each with a case link."""
+    _dates_in_range(as_of=as_of)
+    try:
+        data = context.briefing(month, as_of)
+    except StatisticsRequestError as exc:
+        raise ApiError(400, str(exc)) from None
+    return data, ([statistics.figure_row(f) for f in data.figures] if data else [])
 
 
-def _month_end(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:7])
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1).isoformat()
+MonthParam = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; default: the newest ended month"),
+]
+AsOfParam = Annotated[date | None, Query(description="YYYY-MM-DD; default: the data's as-of date")]
+FIGURE_COLUMNS = ("key", "value", "definition", "filters", "as_of", "cases", "note", "cases_url")
 
 
-@router.get("/briefing/figures", summary="Briefing figures with definitions and filters")
-def get_briefing(context: Ctx, format: Format = "json") -> Response:
-    rows = briefing_figures(context)
+@router.get("/briefing/figures", summary="The briefing's figures with definitions, filters and case links")
+def get_briefing(
+    context: Ctx, month: MonthParam = None, as_of: AsOfParam = None, format: Format = "json"
+) -> Response:
+    data, rows = briefing_figures(context, month, as_of)
     if format == "csv":
-        return csv_response(rows, ("id", "metric", "group", "month", "value", "definition", "cases_url"))
-    return ok(rows, meta={"as_of": context.as_of()})
+        return csv_response(rows, FIGURE_COLUMNS)
+    meta: dict[str, object] = {"month": data.month if data else None, "as_of": data.as_of if data else None,
+                               "statement": STATEMENT, "definitions": DEFINITIONS}  # fmt: skip
+    return ok(rows, meta=meta)
+
+
+STATEMENT = "Counts of records published on court websites as crawled on the as-of date."
 
 
 RUN_COLUMNS = ("id", "kind", "started_at", "finished_at", "status", "plan")

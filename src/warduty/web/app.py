@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,6 +21,7 @@ from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, error
 from warduty.web.pseudonym import Pseudonymiser, load_or_create_secret
 from warduty.web.security import BodyLimit, RateLimit, SecurityHeaders, TokenBucket
+from warduty.web.warm import POLL_SECONDS, Warmer
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -32,10 +35,28 @@ def create_app(
     rate: float = 20.0,
     burst: float = 60.0,
     max_body: int = MAX_BODY_BYTES,
+    warm: bool = True,
+    warm_poll: float = POLL_SECONDS,
 ) -> FastAPI:
-    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit."""
+    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit.
+
+    With ``warm`` the figures are computed in a background thread while the server starts (and again
+    whenever a run starts or finishes), so the first visitor does not wait for them.
+    """
     secret = load_or_create_secret(settings.data_dir, str(settings.extra.get("web_secret", "")))
     context = WebContext(settings, engine or make_engine(settings.database_url), Pseudonymiser(secret))
+    warmer = Warmer(context, poll=warm_poll)
+    context.data_changed = warmer.poke
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            warmer.start()
+        try:
+            yield
+        finally:
+            warmer.stop()
+
     application = FastAPI(
         title="warduty API",
         version="1",
@@ -47,8 +68,10 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     application.state.web = context
+    application.state.warmer = warmer
     application.state.admin = admin.AdminState()
     application.include_router(api.router)
     application.include_router(admin.api_router)

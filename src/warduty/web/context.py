@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,32 +16,81 @@ from sqlalchemy import Engine
 from warduty.asylum import MonthValue, load_snapshot, monthly_series
 from warduty.asylum.storage import latest_observations
 from warduty.config import Settings
-from warduty.web import queries
+from warduty.report.figures import BriefingData
+from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
+from warduty.web import queries, statistics
 from warduty.web.pseudonym import Pseudonymiser, RedactionError, redact
+from warduty.web.statistics import Overview, SeriesPoint, SeriesQuery
 
 T = TypeVar("T")
-OVERVIEW_MONTHS = 36
+CACHE_LIMIT = 256  # entries for parameters a client chose; the warmed figures are kept apart
 
 
 @dataclass
 class FigureCache:
-    """Derived figures keyed by the data version: a finished or started run invalidates everything."""
+    """Derived figures keyed by the data version: a finished or started run invalidates everything.
 
+    One computation per key at a time: a request that needs a figure being computed (by the warm-up
+    thread or another request) waits for it instead of running the same queries again. Entries for
+    client-chosen parameters are bounded (least recently used go first); pinned ones (what the
+    warm-up computes) are not. While ``serve_stale`` is on (a warm-up thread is running and will compute
+    the new version's figures), a ``stale_ok`` request for a pinned figure not yet computed for the new
+    data version gets the previous version's instead of waiting.
+    """
+
+    limit: int = CACHE_LIMIT
     version: tuple[object, ...] | None = None
-    entries: dict[object, object] = field(default_factory=dict)
+    pinned: dict[object, object] = field(default_factory=dict)
+    previous: dict[object, object] = field(default_factory=dict)  # pinned figures of earlier versions
+    serve_stale: bool = False
+    entries: OrderedDict[object, object] = field(default_factory=OrderedDict)
+    pending: dict[tuple[object, object], threading.Event] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(self, version: tuple[object, ...], key: object, compute: Callable[[], T]) -> T:
-        with self.lock:
-            if version != self.version:
-                self.version, self.entries = version, {}
-            if key in self.entries:
-                return self.entries[key]  # type: ignore[return-value]
-        value = compute()
-        with self.lock:
-            if version == self.version:
-                self.entries[key] = value
-        return value
+    def get(
+        self,
+        version: tuple[object, ...],
+        key: object,
+        compute: Callable[[], T],
+        *,
+        pin: bool = False,
+        stale_ok: bool = False,
+    ) -> T:
+        while True:
+            with self.lock:
+                if version != self.version:
+                    self.previous = {**self.previous, **self.pinned}
+                    self.version, self.pinned, self.entries = version, {}, OrderedDict()
+                if key in self.pinned:
+                    return self.pinned[key]  # type: ignore[return-value]
+                if stale_ok and self.serve_stale and key in self.previous:
+                    return self.previous[key]  # type: ignore[return-value]
+                if key in self.entries:
+                    self.entries.move_to_end(key)
+                    return self.entries[key]  # type: ignore[return-value]
+                running = self.pending.get((version, key))
+                if running is None:
+                    running = self.pending[(version, key)] = threading.Event()
+                    break
+            running.wait()  # computed by someone else: look again (or compute, if that failed)
+        try:
+            value = compute()
+            with self.lock:
+                if version == self.version:
+                    self._store(key, value, pin)
+            return value
+        finally:
+            with self.lock:
+                self.pending.pop((version, key), None)
+            running.set()
+
+    def _store(self, key: object, value: object, pin: bool) -> None:
+        if pin:
+            self.pinned[key] = value
+            return
+        self.entries[key] = value
+        while len(self.entries) > self.limit:
+            self.entries.popitem(last=False)
 
 
 @dataclass
@@ -48,57 +99,82 @@ class WebContext:
     engine: Engine
     pseudonyms: Pseudonymiser
     cache: FigureCache = field(default_factory=FigureCache)
+    data_changed: Callable[[], None] = field(default=lambda: None)  # set by the warm-up thread
 
     @property
     def show_names(self) -> bool:
         return self.settings.show_names
 
-    def cached(self, key: object, compute: Callable[[], T]) -> T:
+    def version(self) -> tuple[object, ...]:
         with self.engine.connect() as connection:
-            version = queries.data_version(connection)
-        return self.cache.get(version, key, compute)
+            return queries.data_version(connection)
 
-    # -- figures -----------------------------------------------------------------------------------
+    def cached(
+        self, key: object, compute: Callable[[], T], *, pin: bool = False, stale_ok: bool = False
+    ) -> T:
+        return self.cache.get(self.version(), key, compute, pin=pin, stale_ok=stale_ok)
+
+    # -- figures (all from warduty.stats / warduty.report, see warduty.web.statistics) ---------------
 
     def as_of(self) -> date | None:
         def compute() -> date | None:
             with self.engine.connect() as connection:
                 return queries.as_of_date(connection)
 
-        return self.cached("as_of", compute)
+        return self.cached("as_of", compute, pin=True)
 
-    def monthly(
-        self, metric: str, filters: queries.CaseFilters, since: date | None
-    ) -> list[queries.MonthCount]:
-        as_of = self.as_of()
-        function = queries.received_by_month if metric == "received" else queries.sentences_by_month
-
-        def compute() -> list[queries.MonthCount]:
+    def lag_distributions(
+        self, metric: Metric, articles: tuple[str, ...], as_of: date
+    ) -> list[LagDistribution]:
+        def compute() -> list[LagDistribution]:
             with self.engine.connect() as connection:
-                return function(connection, filters, as_of, since)
+                return statistics.lag_distributions(connection, metric, articles, as_of)
 
-        return self.cached(("monthly", metric, filters, since), compute)
+        return self.cached(("lags", metric, articles, as_of), compute, pin=True)
 
-    def regions(self, since: date | None, until: date | None) -> list[dict[str, object]]:
-        def compute() -> list[dict[str, object]]:
+    def series(self, query: SeriesQuery, *, pin: bool = False) -> list[SeriesPoint]:
+        """Monthly series; ``query.as_of`` None means the data's as-of date."""
+        if query.as_of is None:
+            query = replace(query, as_of=self.as_of())
+        as_of = query.as_of
+
+        def compute() -> list[SeriesPoint]:
+            if as_of is None:
+                return []
+            lags = {
+                label: self.lag_distributions(query.metric, articles, as_of)
+                for label, articles in query.labels().items()
+            }
             with self.engine.connect() as connection:
-                return queries.regions(connection, since, until)
+                return statistics.series_points(connection, query, lags)
 
-        return self.cached(("regions", since, until), compute)
+        return self.cached(("series", query), compute, pin=pin)
 
-    def sentence_mix(self, since: date | None, until: date | None) -> dict[str, object]:
-        def compute() -> dict[str, object]:
+    def regions(
+        self,
+        metric: Metric,
+        articles: tuple[str, ...],
+        since: date | None,
+        until: date | None,
+        moscow: MoscowReading,
+        *,
+        pin: bool = False,
+    ) -> list[RegionCount]:
+        def compute() -> list[RegionCount]:
             with self.engine.connect() as connection:
-                return queries.sentence_mix(connection, since, until)
+                return statistics.regions(connection, metric, articles, since, until, moscow)
 
-        return self.cached(("mix", since, until), compute)
+        return self.cached(("regions", metric, articles, since, until, moscow), compute, pin=pin)
 
-    def courts(self) -> list[dict[str, Any]]:
+    def courts(self, *, stale_ok: bool = True) -> list[dict[str, Any]]:
         def compute() -> list[dict[str, Any]]:
             with self.engine.connect() as connection:
                 return queries.courts_with_freshness(connection)
 
-        return self.cached("courts", compute)
+        return self.cached("courts", compute, pin=True, stale_ok=stale_ok)
+
+    def courts_of_region(self, region: str) -> tuple[str, ...]:
+        return tuple(c["code"] for c in self.courts() if region in (c["region_en"], c["region_ru"]))
 
     def asylum(self, applicant: str = "FRST", scope: str = "reporting") -> tuple[list[MonthValue], str]:
         def compute() -> tuple[list[MonthValue], str]:
@@ -109,35 +185,71 @@ class WebContext:
                 return series, "database"
             return monthly_series(load_snapshot(), applicant=applicant, geo_scope=scope), "snapshot"
 
-        return self.cached(("asylum", applicant, scope), compute)
+        return self.cached(
+            ("asylum", applicant, scope), compute, pin=(applicant, scope) == ("FRST", "reporting")
+        )
 
-    def overview(self) -> queries.Overview:
-        def compute() -> queries.Overview:
+    def overview(self, *, stale_ok: bool = True) -> Overview:
+        """What the overview shows. ``stale_ok``: while the warm-up thread computes the figures of new
+        data, answer with the previous data's (the answer's ``as_of`` says which)."""
+
+        def compute() -> Overview:
             as_of = self.as_of()
-            since = _months_before(as_of, OVERVIEW_MONTHS) if as_of else None
-            everything = queries.CaseFilters()
-            received = self.monthly("received", everything, since)
-            sentences = self.monthly("sentences", everything, since)
-            open_months = set(queries.incomplete_months(as_of))
-            complete = sorted({m.month for m in received if m.month not in open_months})
-            latest_month = complete[-1] if complete else None
-            latest = {
-                name: {m.group: m.count for m in series if m.month == latest_month}
-                for name, series in (("received", received), ("sentences", sentences))
-            }
-            window_start = _months_before(as_of, 12) if as_of else None
-            return queries.Overview(
+            if as_of is None:
+                return Overview(None, None)
+            month = statistics.briefing_month(as_of)
+            received = self.series(SeriesQuery("received", as_of=as_of), pin=True)
+            sentences = self.series(SeriesQuery("sentences", as_of=as_of), pin=True)
+            window = statistics.region_window(as_of)
+            with self.engine.connect() as connection:
+                mix = statistics.month_sentence_mix(connection, month)
+            return Overview(
                 as_of=as_of,
-                latest_month=latest_month,
-                latest=latest,
+                month=month,
                 received=received,
                 sentences=sentences,
-                regions=self.regions(window_start, as_of)[:10],
-                sentence_mix=self.sentence_mix(window_start, as_of),
-                incomplete_months=sorted(open_months),
+                records=[
+                    *statistics.records_of(received, "received", month),
+                    *statistics.records_of(sentences, "sentences", month),
+                ],
+                regions_oblast=self.regions(
+                    "received", window.articles, window.since, as_of, "oblast", pin=True
+                ),
+                regions_city_and_oblast=self.regions(
+                    "received", window.articles, window.since, as_of, "city_and_oblast", pin=True
+                ),
+                sentence_mix=mix,
             )
 
-        return self.cached("overview", compute)
+        return self.cached("overview", compute, pin=True, stale_ok=stale_ok)
+
+    def briefing(
+        self, month: str | None, as_of: date | None, *, stale_ok: bool = True
+    ) -> BriefingData | None:
+        """The briefing's figures for ``month`` as of ``as_of`` (defaults: the overview's); None without
+        data. Raises ``StatisticsRequestError`` for a request the briefing cannot answer."""
+        as_of = as_of or self.as_of()
+        if as_of is None:
+            return None
+        month = month or statistics.briefing_month(as_of)
+        statistics.check_briefing_request(month, as_of)
+        default = as_of == self.as_of() and month == statistics.briefing_month(as_of)
+        return self.cached(
+            ("briefing", month, as_of),
+            lambda: statistics.briefing_data(self.engine, month, as_of),
+            pin=default,
+            stale_ok=stale_ok and default,
+        )
+
+    def warm(self) -> None:
+        """Compute what the overview, the default API answers and the default briefing need, for the
+        current data (never answered from an earlier version)."""
+        self.overview(stale_ok=False)
+        self.courts(stale_ok=False)
+        self.asylum()
+        # Data older than the briefing's series have no default briefing to warm.
+        with suppress(statistics.StatisticsRequestError):
+            self.briefing(None, None, stale_ok=False)
 
     # -- personal data -----------------------------------------------------------------------------
 
@@ -180,10 +292,3 @@ def _redacted_or_none(text: str | None, names: dict[str, str]) -> str | None:
         return redact(text, names)
     except RedactionError:
         return None
-
-
-def _months_before(day: date, months: int) -> date:
-    first = day.replace(day=1)
-    for _ in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    return first

@@ -14,17 +14,20 @@ from starlette.responses import HTMLResponse, Response
 
 from warduty.crawl.archive import ArchiveError, read_response
 from warduty.crawl.client import ArchiveRef
+from warduty.stats import DEFINITIONS
+from warduty.stats.months import last_day
 from warduty.sudrf import decode_page
 from warduty.web import queries
 from warduty.web.api import (
+    AsOfParam,
     Ctx,
     Cursor,
     Filters,
+    MonthParam,
     _after,
     _next,
     briefing_figures,
     load_case,
-    records_for,
 )
 from warduty.web.charts import Bar, Segment, bar_chart
 from warduty.web.context import WebContext
@@ -32,6 +35,7 @@ from warduty.web.envelope import ApiError
 from warduty.web.i18n import COOKIE, STRINGS, Lang, choose, translate
 from warduty.web.pseudonym import RedactionError, redact
 from warduty.web.security import ARCHIVE_CSP
+from warduty.web.statistics import WATCHED_GROUPS, SeriesPoint, SeriesQuery
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -75,52 +79,57 @@ def _group_label(group: str, lang: Lang) -> str:
     return translate(f"g_{group}", lang)
 
 
+OVERVIEW_MONTHS = 36  # months of the series the overview charts show
+
+
 def month_bars(
-    series: list[queries.MonthCount], lang: Lang, date_key: str, extra: dict[str, str] | None = None
+    points: list[SeriesPoint], lang: Lang, date_key: str, extra: dict[str, str] | None = None
 ) -> list[Bar]:
-    months: dict[str, list[queries.MonthCount]] = {}
-    for m in series:
-        months.setdefault(m.month, []).append(m)
+    """One stacked bar per month, one segment per article group, each linked to its case list."""
+    months: dict[str, list[SeriesPoint]] = {}
+    for point in points:
+        months.setdefault(point.month, []).append(point)
     bars = []
     for month, counts in months.items():
-        end = _month_end(month)
+        end = last_day(month).isoformat()
         segments = tuple(
             Segment(
-                m.group,
-                m.count,
+                p.group,
+                p.count,
                 "/cases?"
                 + urlencode(
                     {
+                        "group": p.group,
                         **(extra or {}),
-                        "group": m.group,
                         f"{date_key}_from": f"{month}-01",
                         f"{date_key}_to": end,
+                        "first_instance": "true",
                     }
                 ),
-                f"{month} {_group_label(m.group, lang)}: {m.count}",
+                f"{month} {_group_label(p.group, lang)}: {p.count}"
+                + (f" ({translate('expected', lang)} ~{p.nowcast.estimate:.0f})" if p.nowcast else ""),
             )
-            for m in counts
+            for p in counts
         )
-        bars.append(Bar(month, segments, any(m.incomplete for m in counts)))
+        bars.append(Bar(month, segments, any(p.incomplete for p in counts)))
     return bars
 
 
-def _month_end(month: str) -> str:
-    from warduty.web.api import _month_end as end
-
-    return end(month)
+def _recent(points: list[SeriesPoint], months: int = OVERVIEW_MONTHS) -> list[SeriesPoint]:
+    kept = sorted({p.month for p in points})[-months:]
+    return [p for p in points if p.month in kept]
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, context: Ctx, lang: Language) -> Response:
     o = context.overview()
     received_chart = bar_chart(
-        month_bars(o.received, lang, "received"),
+        month_bars(_recent(o.received), lang, "received"),
         translate("monthly_received", lang),
         translate("incomplete_short", lang),
     )
     sentences_chart = bar_chart(
-        month_bars(o.sentences, lang, "decided"),
+        month_bars(_recent(o.sentences), lang, "decided", {"outcome": "verdict"}),
         translate("monthly_sentences", lang),
         translate("incomplete_short", lang),
     )
@@ -134,12 +143,15 @@ def overview_page(request: Request, context: Ctx, lang: Language) -> Response:
         translate("asylum_chart", lang),
         translate("incomplete_short", lang),
     )
-    records = [r for r in records_for(context) if r["metric"] == "received"]
+    headline = [r for r in o.records if r.group == "awol"]
+    moscow = next((r for r in o.regions_city_and_oblast if r.region_ru.startswith("Москва и ")), None)
     return render(
         request, "overview.html", lang, o=o, received_chart=received_chart, sentences_chart=sentences_chart,
-        asylum_chart=asylum_chart, asylum_source=source, records=records, groups=queries.WATCHED_GROUPS,
+        asylum_chart=asylum_chart, asylum_source=source, records=headline, groups=WATCHED_GROUPS,
+        latest=o.latest(), nowcasts=o.nowcasts(), moscow=moscow,
+        mix=o.sentence_mix, mix_shares={s.key: s for s in o.sentence_mix.shares()} if o.sentence_mix else {},
         asylum_latest=recent[-1] if recent else None,
-        latest_end=_month_end(o.latest_month) if o.latest_month else None,
+        latest_end=last_day(o.month).isoformat() if o.month else None,
     )  # fmt: skip
 
 
@@ -157,7 +169,7 @@ def court_page(
     if court is None:
         raise ApiError(404, f"no court {code}")
     filters = queries.CaseFilters(court=code)
-    series = context.monthly("received", filters, None)
+    series = context.series(SeriesQuery("received", courts=(code,)))
     chart = bar_chart(
         month_bars(series, lang, "received", {"court": code}),
         translate("monthly_received", lang),
@@ -175,8 +187,7 @@ def region_page(
     courts = [c for c in context.courts() if region in (c["region_en"], c["region_ru"])]
     if not courts:
         raise ApiError(404, "no such region")
-    filters = queries.CaseFilters(region=region)
-    series = context.monthly("received", filters, None)
+    series = context.series(SeriesQuery("received", courts=tuple(c["code"] for c in courts)))
     chart = bar_chart(
         month_bars(series, lang, "received", {"region": region}),
         translate("monthly_received", lang),
@@ -200,7 +211,7 @@ def cases_page(
     csv_url = "/api/v1/cases.csv?" + urlencode({**current, "limit": 500})
     return render(
         request, "cases.html", lang, cases=rows, filters=current, next_url=next_url, csv_url=csv_url,
-        groups=queries.WATCHED_GROUPS, outcomes=queries.OUTCOME_NAMES,
+        groups=WATCHED_GROUPS, outcomes=queries.OUTCOME_NAMES,
     )  # fmt: skip
 
 
@@ -265,10 +276,13 @@ def archived_card(context: WebContext, case_id: int) -> tuple[str, str]:
 
 
 @router.get("/briefing", response_class=HTMLResponse)
-def briefing_page(request: Request, context: Ctx, lang: Language) -> Response:
+def briefing_page(
+    request: Request, context: Ctx, lang: Language, month: MonthParam = None, as_of: AsOfParam = None
+) -> Response:
+    data, figures = briefing_figures(context, month, as_of)
     return render(
-        request, "briefing.html", lang, figures=briefing_figures(context), records=records_for(context),
-        as_of=context.as_of(),
+        request, "briefing.html", lang, data=data, figures=figures, definitions=DEFINITIONS,
+        as_of=data.as_of if data else None, month=data.month if data else None,
     )  # fmt: skip
 
 

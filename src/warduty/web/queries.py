@@ -1,27 +1,22 @@
-"""Read-only queries behind the API and the dashboard (SQLAlchemy Core, bound parameters only).
-
-The monthly counts here (receipts and verdicts per article group, GROUP BY date folded into months)
-are a stand-in until ``warduty.stats`` provides the published definitions; they follow the definitions
-in ARCHITECTURE.md: a case counts once per group in the month of its receipt date, a sentence counts
-once per defendant with a verdict dated in the month.
+"""Read-only queries behind the API and the dashboard (SQLAlchemy Core, bound parameters only): case
+lists, case detail, courts' freshness, runs and the data version. Every statistic (series, records,
+regions, sentence mix, briefing figures) comes from ``warduty.stats`` via ``warduty.web.statistics``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from warduty.law import GROUPS
+from warduty.stats.definitions import APPELLATE_COURT, FIRST_INSTANCE_DOCKET, FIRST_INSTANCE_LEVELS
 from warduty.store.schema import acts, cases, courts, events, fetches, person_articles, persons, runs
 
-WATCHED_GROUPS: tuple[str, ...] = tuple(g for g in GROUPS if g not in ("other_military", "non_military"))
-VERDICT_MARK = "ПРИГОВОР"
 # Outcome of a case from the result the court printed; "pending" is no result yet.
 OUTCOMES: dict[str, str] = {
     "verdict": "%ПРИГОВОР%",
@@ -30,9 +25,6 @@ OUTCOMES: dict[str, str] = {
     "transferred": "%ПОДСУДНОСТИ%",
 }
 OUTCOME_NAMES: tuple[str, ...] = (*OUTCOMES, "other", "pending")
-# A month is still filling while it contains the as-of date, and the month before it too while the
-# as-of date is within this many days of its end (cards appear on the sites with a delay).
-PUBLICATION_LAG_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,32 +40,11 @@ class CaseFilters:
     decided_to: date | None = None
     outcome: str | None = None
     missing: bool | None = None
+    # True: only the cases the statistics count (first-instance docket of a garrison or district court)
+    first_instance: bool | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__ if getattr(self, k) is not None}
-
-
-@dataclass(frozen=True, slots=True)
-class MonthCount:
-    month: str  # YYYY-MM
-    group: str
-    count: int
-    incomplete: bool
-
-    def to_dict(self) -> dict[str, object]:
-        return {"month": self.month, "group": self.group, "count": self.count, "incomplete": self.incomplete}
-
-
-@dataclass(frozen=True, slots=True)
-class Overview:
-    as_of: date | None
-    latest_month: str | None
-    latest: dict[str, dict[str, int]]  # metric -> group -> count in the latest complete month
-    received: list[MonthCount]
-    sentences: list[MonthCount]
-    regions: list[dict[str, object]]
-    sentence_mix: dict[str, object]
-    incomplete_months: list[str] = field(default_factory=list)
 
 
 def outcome_of(result: str | None) -> str:
@@ -133,6 +104,13 @@ def _case_conditions(filters: CaseFilters) -> list[ColumnElement[bool]]:
         conditions.append(
             cases.c.missing_since.is_not(None) if filters.missing else cases.c.missing_since.is_(None)
         )
+    if filters.first_instance is not None:
+        counted = and_(
+            cases.c.docket == FIRST_INSTANCE_DOCKET,
+            cases.c.court_code != APPELLATE_COURT,
+            cases.c.court_code.in_(select(courts.c.code).where(courts.c.level.in_(FIRST_INSTANCE_LEVELS))),
+        )
+        conditions.append(counted if filters.first_instance else ~counted)
     return conditions
 
 
@@ -407,7 +385,8 @@ def data_version(connection: Connection) -> tuple[object, ...]:
 
 
 def as_of_date(connection: Connection) -> date | None:
-    """The last day the newest finished crawl looked at (its plan's ``until``), else its finish date."""
+    """The last day the newest crawl looked at (its plan's ``until``), else its finish date; without a
+    crawl run (a database loaded otherwise), the newest receipt date stored; None for an empty one."""
     for row in connection.execute(
         select(runs.c.plan, runs.c.finished_at, runs.c.started_at)
         .where(runs.c.kind == "crawl")
@@ -424,132 +403,7 @@ def as_of_date(connection: Connection) -> date | None:
         moment = row.finished_at or row.started_at
         if isinstance(moment, datetime):
             return moment.date()
-    return None
-
-
-def incomplete_months(as_of: date | None) -> list[str]:
-    if as_of is None:
-        return []
-    months = [as_of.strftime("%Y-%m")]
-    if as_of.day <= PUBLICATION_LAG_DAYS:
-        months.insert(0, (as_of.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"))
-    return months
-
-
-def month_range(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        month += 1
-        if month == 13:
-            year, month = year + 1, 1
-    return out
-
-
-def _fold(
-    daily: Sequence[tuple[date | None, str, int]], as_of: date | None, since: date | None
-) -> list[MonthCount]:
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    for day, group, count in daily:
-        if day is None or (since and day < since) or (as_of and day > as_of):
-            continue
-        totals[(day.strftime("%Y-%m"), group)] += count
-    if not totals:
-        return []
-    months = sorted({m for m, _ in totals})
-    last = as_of.strftime("%Y-%m") if as_of else months[-1]
-    open_months = set(incomplete_months(as_of))
-    return [
-        MonthCount(month, group, totals.get((month, group), 0), month in open_months)
-        for month in month_range(months[0], last)
-        for group in WATCHED_GROUPS
-    ]
-
-
-def received_by_month(
-    connection: Connection, filters: CaseFilters, as_of: date | None, since: date | None = None
-) -> list[MonthCount]:
-    """Cases received per month and article group (a case counts once per group)."""
-    inner = (
-        select(cases.c.id, cases.c.received, person_articles.c.article_group)
-        .select_from(cases.join(persons, persons.c.case_id == cases.c.id).join(person_articles))
-        .where(person_articles.c.article_group.in_(WATCHED_GROUPS), *_case_conditions(filters))
-        .distinct()
-        .subquery()
-    )
-    daily = connection.execute(
-        select(inner.c.received, inner.c.article_group, func.count()).group_by(
-            inner.c.received, inner.c.article_group
-        )
-    )
-    return _fold([(r[0], r[1], r[2]) for r in daily], as_of, since)
-
-
-def sentences_by_month(
-    connection: Connection, filters: CaseFilters, as_of: date | None, since: date | None = None
-) -> list[MonthCount]:
-    """Defendants with a verdict (приговор) dated in the month, per article group."""
-    inner = (
-        select(persons.c.id, persons.c.decided, person_articles.c.article_group)
-        .select_from(cases.join(persons, persons.c.case_id == cases.c.id).join(person_articles))
-        .where(
-            person_articles.c.article_group.in_(WATCHED_GROUPS),
-            persons.c.result.like(f"%{VERDICT_MARK}%"),
-            *_case_conditions(filters),
-        )
-        .distinct()
-        .subquery()
-    )
-    daily = connection.execute(
-        select(inner.c.decided, inner.c.article_group, func.count()).group_by(
-            inner.c.decided, inner.c.article_group
-        )
-    )
-    return _fold([(r[0], r[1], r[2]) for r in daily], as_of, since)
-
-
-def regions(connection: Connection, since: date | None, until: date | None) -> list[dict[str, object]]:
-    """Cases received per court seat region in the window, most first."""
-    conditions: list[ColumnElement[bool]] = []
-    if since:
-        conditions.append(cases.c.received >= since)
-    if until:
-        conditions.append(cases.c.received <= until)
-    per_court = (
-        select(cases.c.court_code, func.count().label("n")).where(*conditions).group_by(cases.c.court_code)
-    ).subquery()
-    statement = (
-        select(courts.c.seat_region_en, courts.c.seat_region_ru, func.sum(per_court.c.n).label("cases"))
-        .select_from(per_court.join(courts, courts.c.code == per_court.c.court_code))
-        .group_by(courts.c.seat_region_en, courts.c.seat_region_ru)
-        .order_by(func.sum(per_court.c.n).desc(), courts.c.seat_region_en)
-    )
-    return [
-        {"region_en": r.seat_region_en, "region_ru": r.seat_region_ru, "cases": int(r.cases)}
-        for r in connection.execute(statement)
-    ]
-
-
-def sentence_mix(connection: Connection, since: date | None, until: date | None) -> dict[str, object]:
-    """Punishments read from verdict texts in the window, with the number of verdicts behind them."""
-    punishment = acts.c.verdict["punishment"].as_string()
-    conditions: list[ColumnElement[bool]] = [
-        acts.c.verdict.is_not(None),
-        acts.c.verdict["is_verdict"].as_boolean(),
-    ]
-    if since:
-        conditions.append(cases.c.decided >= since)
-    if until:
-        conditions.append(cases.c.decided <= until)
-    rows = connection.execute(
-        select(punishment.label("punishment"), func.count())
-        .select_from(acts.join(cases, cases.c.id == acts.c.case_id))
-        .where(*conditions)
-        .group_by(punishment)
-    ).all()
-    counts = {str(r[0] or "unknown"): int(r[1]) for r in rows}
-    return {
-        "verdicts": sum(counts.values()),
-        "punishments": dict(sorted(counts.items(), key=lambda kv: -kv[1])),
-    }
+    newest = connection.execute(select(func.max(cases.c.received))).scalar()
+    if isinstance(newest, datetime):
+        return newest.date()
+    return newest if isinstance(newest, date) else None

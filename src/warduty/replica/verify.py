@@ -1,4 +1,8 @@
-"""Compare a crawled database with what the replica's sites show (computed from the population)."""
+"""Compare a crawled database with what the replica's sites show on a day (computed from the population).
+
+Used by the crawler tests and by ``warduty replica verify``: every case, person, article reference,
+event and visible verdict text must match, with no extra rows.
+"""
 
 from __future__ import annotations
 
