@@ -41,7 +41,12 @@ def _engine(tmp_path: Path, name: str = "w") -> Engine:
 
 
 def _crawl(
-    engine: Engine, server: ReplicaServer, data: Path, *, solver: object = None, **options: object
+    engine: Engine,
+    server: ReplicaServer,
+    data: Path,
+    *,
+    solver: object = None,
+    **options: object,
 ) -> RunReport:
     client = ClientOptions(
         host_interval=0.0, global_interval=0.0, timeout=1.0, retries=4, backoff=0.01, cooldown=0.05,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -27,8 +28,8 @@ from warduty.config import Settings
 from warduty.crawl.crawler import CrawlOptions
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
-from warduty.report import build_briefing
-from warduty.store import make_engine
+from warduty.report import Briefing, build_briefing
+from warduty.store import make_engine, migrate
 
 FIRST_AS_OF = date(2024, 4, 12)
 LATEST_AS_OF = date(2025, 6, 30)
@@ -45,6 +46,7 @@ def _phase(settings: Settings, folder: Path, replica_process: ReplicaProcess, qu
     """Crawl the replica into ``folder``; returns the settings that point there."""
     as_of = replica_process.as_of
     phase = replace(settings, data_dir=folder, db=f"sqlite:///{(folder / 'warduty.sqlite').as_posix()}")
+    migrate(make_engine(phase.database_url))  # while the replica still builds its population
     with replica_process as replica:
         report = run_crawl(
             phase,
@@ -92,21 +94,16 @@ def demo_command(
     except BaseException:
         later_replica.stop()
         raise
-    briefings = []
-    engine = make_engine(first.database_url)
-    for lang in LANGS:
-        briefings.append(build_briefing(engine, "2024-03", FIRST_AS_OF, lang, out / f"2024-03-{lang}"))
-    engine.dispose()
-
     console.print(f"[bold]2.[/] Replica as of {LATEST_AS_OF}; incremental crawl into a copy ...")
     latest_dir = root / "as-of-2025-06-30"
     latest_dir.mkdir(parents=True)
     shutil.copy2(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
-    latest = _phase(settings, latest_dir, later_replica, quiet)
-    engine = make_engine(latest.database_url)
-    for lang in LANGS:
-        briefings.append(build_briefing(engine, "2025-05", LATEST_AS_OF, lang, out / f"2025-05-{lang}"))
-    engine.dispose()
+    # The March 2024 briefings read the first database while the crawl fills the copy.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        march_briefings = background.submit(_briefings, first.database_url, "2024-03", FIRST_AS_OF, out)
+        latest = _phase(settings, latest_dir, later_replica, quiet)
+        briefings = march_briefings.result()
+    briefings += _briefings(latest.database_url, "2025-05", LATEST_AS_OF, out)
 
     march = briefings[0]
     by_key = {f.key: f for f in march.figures}
@@ -120,6 +117,14 @@ def demo_command(
     console.print(f"  databases: {first.database_url}  and  {latest.database_url}")
     console.print(f"  archives (WARC): {first.data_dir / 'archive'}  and  {latest.data_dir / 'archive'}")
     console.print(f"  dashboard: warduty serve --db {latest.database_url}")
+
+
+def _briefings(database_url: str, month: str, as_of: date, out: Path) -> list[Briefing]:
+    engine = make_engine(database_url)
+    try:
+        return [build_briefing(engine, month, as_of, lang, out / f"{month}-{lang}") for lang in LANGS]
+    finally:
+        engine.dispose()
 
 
 _HEADLINE_KEYS = (

@@ -175,25 +175,41 @@ class Crawler:
                         specs.append(processor.search_task(court, ref))
             frontier.add(connection, specs)
 
-    async def run(self, options: CrawlOptions) -> RunReport:
-        courts = self._courts(options)
-        run_id, resumed = self._start_run(options, courts)
-        frontier = Frontier(self.engine, run_id)
-        processor = Processor(
+    def _processor(self, run_id: int, options: CrawlOptions) -> Processor:
+        return Processor(
             run_id,
             max_window_rows=options.max_window_rows,
             recent_from=options.until - timedelta(days=options.recent_days),
             period=Window(options.since, options.until),
         )
+
+    async def run(self, options: CrawlOptions) -> RunReport:
+        """Crawl: plan (or resume), work through every court's tasks, reconcile and write the manifest."""
+        courts = self._courts(options)
+        run_id, resumed = self._start_run(options, courts)
+        frontier = Frontier(self.engine, run_id)
+        processor = self._processor(run_id, options)
         if not resumed:
             self._plan(frontier, processor, courts, options)
-        archive = WarcArchive(self.data_dir / "archive", run_id)
+        folder = self.data_dir / "archive" / f"run-{run_id}"
+        folder.mkdir(parents=True, exist_ok=True)
         manifest = {
             "run": run_id,
             "max_window_rows": processor.max_window_rows,
             "recent_from": processor.recent_from.isoformat() if processor.recent_from else None,
         }
-        (archive.folder / "run.json").write_text(json.dumps(manifest), "utf-8")
+        (folder / "run.json").write_text(json.dumps(manifest), "utf-8")
+        reports, waits = await self.work(run_id, [c.code for c in courts], options)
+        return self._finish(run_id, frontier, reports, waits)
+
+    async def work(
+        self, run_id: int, codes: Sequence[str], options: CrawlOptions
+    ) -> tuple[dict[str, CourtReport], dict[str, float]]:
+        """Do the pending tasks of these courts in run ``run_id``."""
+        courts = [self.registry.by_code(code) for code in codes]
+        frontier = Frontier(self.engine, run_id)
+        processor = self._processor(run_id, options)
+        archive = WarcArchive(self.data_dir / "archive", run_id)
         reports = {court.code: CourtReport() for court in courts}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-writer")
         try:
@@ -208,7 +224,7 @@ class Crawler:
         finally:
             self._writer.shutdown(wait=True)
             archive.close()
-        return self._finish(run_id, frontier, reports, waits)
+        return reports, waits
 
     # -- per court -------------------------------------------------------------------------------------
 
