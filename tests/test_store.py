@@ -118,3 +118,24 @@ def test_unusable_urls_give_clear_errors() -> None:
         make_engine("nonsense")
     with pytest.raises(DatabaseError, match="unsupported database"):
         make_engine("mysql://root@127.0.0.1/test")
+
+
+def test_upsert_without_counting_still_skips_equal_rows(engine: Engine) -> None:
+    migrate(engine)
+    key = ["court_code", "docket", "case_number"]
+    with engine.begin() as connection:
+        sync_courts(connection, load_registry())
+        first = upsert(connection, cases, [_case("1-1/2024"), _case("1-2/2024")], key, count=False)
+        again = upsert(
+            connection,
+            cases,
+            [_case("1-1/2024"), _case("1-2/2024", result="Вынесен ПРИГОВОР")],
+            key,
+            count=False,
+        )
+        stored = {
+            r.case_number: r.result for r in connection.execute(select(cases.c.case_number, cases.c.result))
+        }
+    assert (first.updated, first.unchanged) == (2, 0)  # inserts and updates are not told apart
+    assert (again.updated, again.unchanged) == (1, 1)
+    assert stored == {"1-1/2024": None, "1-2/2024": "Вынесен ПРИГОВОР"}

@@ -162,7 +162,7 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
     ]
     if not rows:
         return
-    upsert(connection, persons, rows, ["case_id", "position"])
+    upsert(connection, persons, rows, ["case_id", "position"], count=False)
     ids = {
         row.position: row.id
         for row in connection.execute(
@@ -182,7 +182,9 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
         for ref in person.articles
     ]
     if article_rows:
-        upsert(connection, person_articles, article_rows, ["person_id", "article", "part", "point"])
+        upsert(
+            connection, person_articles, article_rows, ["person_id", "article", "part", "point"], count=False
+        )
 
 
 def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:
@@ -202,7 +204,7 @@ def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:
         for position, event in enumerate(card.events, start=1)
     ]
     if rows:
-        upsert(connection, events, rows, ["case_id", "position"])
+        upsert(connection, events, rows, ["case_id", "position"], count=False)
 
 
 def act_kind(title: str) -> str:
@@ -238,7 +240,7 @@ def _store_acts(
             pass  # the text was fetched before; keep it
         elif act.url:
             to_fetch.append((position, act.url))
-        upsert(connection, acts, [values], ["case_id", "position"])
+        upsert(connection, acts, [values], ["case_id", "position"], count=False)
     return to_fetch
 
 
