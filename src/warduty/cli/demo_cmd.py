@@ -12,9 +12,10 @@ live sites with ``warduty crawl``.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -98,8 +99,9 @@ def demo_command(
     latest_dir = root / "as-of-2025-06-30"
     latest_dir.mkdir(parents=True)
     shutil.copy2(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
-    # The March 2024 briefings read the first database while the crawl fills the copy.
-    with ThreadPoolExecutor(max_workers=1) as background:
+    # The March 2024 briefings read the first database in another process while the crawl fills the copy
+    # (the crawl leaves most of a core idle; a thread would compete with it for the interpreter).
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as background:
         march_briefings = background.submit(_briefings, first.database_url, "2024-03", FIRST_AS_OF, out)
         latest = _phase(settings, latest_dir, later_replica, quiet)
         briefings = march_briefings.result()
