@@ -17,7 +17,7 @@ from warduty.store import (
     sync_courts,
     upsert,
 )
-from warduty.store.schema import cases, courts, metadata, runs
+from warduty.store.schema import acts, cases, courts, metadata, runs
 
 
 def _table_snapshot(engine: Engine) -> dict[str, list[str]]:
@@ -139,3 +139,23 @@ def test_upsert_without_counting_still_skips_equal_rows(engine: Engine) -> None:
     assert (first.updated, first.unchanged) == (2, 0)  # inserts and updates are not told apart
     assert (again.updated, again.unchanged) == (1, 1)
     assert stored == {"1-1/2024": None, "1-2/2024": "Вынесен ПРИГОВОР"}
+
+
+def test_upsert_compares_json_columns_by_value(engine: Engine) -> None:
+    """PostgreSQL has no ``json = json``: an upsert touching a JSON column must still compare it."""
+    migrate(engine)
+    with engine.begin() as connection:
+        sync_courts(connection, load_registry())
+        upsert(connection, cases, [_case("1-1/2024")], ["court_code", "docket", "case_number"])
+        case_id = connection.execute(select(cases.c.id)).scalar_one()
+
+        def act(verdict: dict[str, object]) -> dict[str, object]:
+            return {"case_id": case_id, "position": 1, "kind": "Приговор", "verdict": verdict}
+
+        key = ["case_id", "position"]
+        first = upsert(connection, acts, [act({"is_verdict": True, "term": [1, 2]})], key)
+        same = upsert(connection, acts, [act({"is_verdict": True, "term": [1, 2]})], key)
+        changed = upsert(connection, acts, [act({"is_verdict": False})], key)
+        stored = connection.execute(select(acts.c.verdict)).scalar_one()
+    assert (first.inserted, same.unchanged, changed.updated) == (1, 1, 1)
+    assert stored == {"is_verdict": False}

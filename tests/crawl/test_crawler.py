@@ -32,8 +32,8 @@ def population() -> Population:
     return generate_population(scale=0.25)
 
 
-def _engine(tmp_path: Path, name: str = "w") -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / name}.sqlite")
+def _engine(tmp_path: Path, name: str = "w", url: str | None = None) -> Engine:
+    engine = make_engine(url or f"sqlite:///{tmp_path / name}.sqlite")
     migrate(engine)
     with engine.begin() as connection:
         sync_courts(connection, load_registry())
@@ -93,9 +93,10 @@ def test_flaky_crawl_equals_ground_truth_and_is_polite(
 
 
 def test_rerun_fetches_no_card_and_a_later_month_only_what_changed(
-    population: Population, tmp_path: Path
+    population: Population, tmp_path: Path, db_url: str
 ) -> None:
-    engine = _engine(tmp_path)
+    """On SQLite and on PostgreSQL: the crawler's statements must mean the same on both."""
+    engine = _engine(tmp_path, url=db_url)
     solver = LabelledImageSolver()
     with ReplicaServer(population, as_of=AS_OF, seed=1) as first:
         _crawl(engine, first, tmp_path, solver=solver)

@@ -16,6 +16,7 @@ import logging
 import random
 import ssl
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -136,10 +137,20 @@ class HttpClient:
         self.pacer = Pacer(self.options.host_interval, self.options.global_interval)
         self._clients: dict[str | None, httpx.AsyncClient] = {}
         self._random = random.Random(self.options.seed)
+        self._archiver: ThreadPoolExecutor | None = None
         if self.options.origin:
             parts = urlsplit(self.options.origin)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValueError(f"origin must be an http(s) URL, not {self.options.origin!r}")
+
+    async def _archive(self, exchange: Exchange) -> ArchiveRef | None:
+        if self.archive is None:
+            return None
+        # On its own thread, so the event loop keeps sending while zlib and sha1 (which release the GIL)
+        # work; one thread, so the records of a file are written one after the other.
+        if self._archiver is None:
+            self._archiver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-archive")
+        return await asyncio.get_running_loop().run_in_executor(self._archiver, self.archive, exchange)
 
     async def __aenter__(self) -> HttpClient:
         return self
@@ -151,6 +162,9 @@ class HttpClient:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        if self._archiver is not None:
+            self._archiver.shutdown(wait=True)
+            self._archiver = None
 
     def _client_for(self, host: str) -> httpx.AsyncClient:
         bundle = self.options.ca_bundles.get(host)
@@ -232,7 +246,7 @@ class HttpClient:
                 fetched_at=fetched_at,
                 court_code=court_code,
             )
-            archive_ref = self.archive(exchange) if self.archive is not None else None
+            archive_ref = await self._archive(exchange)
             header_map = {k.lower(): v for k, v in response_headers}
             if is_throttle_page(response.status_code, body):
                 cooldowns += 1

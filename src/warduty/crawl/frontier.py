@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from warduty.store.schema import tasks
-from warduty.store.upsert import dialect_insert
+from warduty.store.upsert import insert_for
 
 TaskKind = Literal["search", "card", "doc", "control"]
 TaskState = Literal["pending", "done", "failed", "deferred"]
@@ -95,9 +96,14 @@ class Frontier:
         fetch_id: int | None = None,
     ) -> None:
         connection.execute(
-            update(tasks)
-            .where(tasks.c.id == task.id)
-            .values(state=state, error=error, fetch_id=fetch_id, attempts=task.attempts + 1)
+            _FINISH,
+            {
+                "task_id": task.id,
+                "new_state": state,
+                "new_error": error,
+                "new_fetch": fetch_id,
+                "new_attempts": task.attempts + 1,
+            },
         )
 
     def counts(self) -> Counter[str]:
@@ -122,12 +128,23 @@ class Frontier:
 
 def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> int:
     """Insert tasks whose (run, url) is new; existing tasks keep their state."""
-    total = 0
-    for start in range(0, len(rows), 400):
-        statement = (
-            dialect_insert(connection, tasks)
-            .values(rows[start : start + 400])
-            .on_conflict_do_nothing(index_elements=["run_id", "url"])
-        )
-        total += connection.execute(statement).rowcount or 0
-    return total
+    return len(connection.execute(_insert_statement(connection.dialect.name), rows).all())
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str) -> Any:
+    # One cached statement run as executemany; RETURNING counts the rows really inserted on both backends.
+    statement = insert_for(dialect, tasks)
+    return statement.on_conflict_do_nothing(index_elements=["run_id", "url"]).returning(tasks.c.id)
+
+
+_FINISH = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("task_id"))
+    .values(
+        state=bindparam("new_state"),
+        error=bindparam("new_error"),
+        fetch_id=bindparam("new_fetch"),
+        attempts=bindparam("new_attempts"),
+    )
+)

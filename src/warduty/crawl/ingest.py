@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -35,6 +36,35 @@ _MARK_CARD = (
     )
 )
 _INSERT_FETCH = fetches.insert().returning(fetches.c.id)
+# Statements built once: building them per call cost more than running them on the crawler's hot path.
+_SIGNATURES = select(cases.c.case_number, cases.c.listing_signature).where(
+    cases.c.court_code == bindparam("court_code"),
+    cases.c.docket == bindparam("docket"),
+    cases.c.case_number.in_(bindparam("case_numbers", expanding=True)),
+)
+_TOUCH_SEEN = (
+    update(cases)
+    .where(
+        cases.c.court_code == bindparam("court"),
+        cases.c.docket == bindparam("in_docket"),
+        cases.c.case_number == bindparam("number"),
+    )
+    .values(
+        last_seen_run=bindparam("run"),
+        missing_since=None,
+        legal_force=bindparam("force"),
+        legal_force_raw=bindparam("force_raw"),
+    )
+)
+_PERSON_IDS = select(persons.c.position, persons.c.id).where(persons.c.case_id == bindparam("case_id"))
+_STORED_ACTS = select(acts.c.position, acts.c.doc_url, acts.c.text).where(
+    acts.c.case_id == bindparam("case_id")
+)
+_STORE_DOCUMENT = (
+    update(acts)
+    .where(acts.c.case_id == bindparam("act_case_id"), acts.c.position == bindparam("act_position"))
+    .values(text=bindparam("act_text"), verdict=bindparam("act_verdict"), fetch_id=bindparam("act_fetch"))
+)
 
 
 def record_fetch(
@@ -71,30 +101,38 @@ def case_key(court_code: str, docket: str, case_number: str) -> dict[str, str]:
     return {"court_code": court_code, "docket": docket, "case_number": case_number}
 
 
-def stored_signature(connection: Connection, court_code: str, docket: str, case_number: str) -> str | None:
-    """The listing signature stored for a case; None when the case is new."""
-    row = connection.execute(
-        select(cases.c.listing_signature).where(
-            cases.c.court_code == court_code, cases.c.docket == docket, cases.c.case_number == case_number
-        )
-    ).first()
-    return None if row is None else (row.listing_signature or "")
-
-
-def touch_seen(connection: Connection, run_id: int, court_code: str, docket: str, row: ListingRow) -> None:
-    """A listing showed the case again, unchanged but perhaps for its legal-force date."""
-    connection.execute(
-        update(cases)
-        .where(
-            cases.c.court_code == court_code, cases.c.docket == docket, cases.c.case_number == row.case_number
-        )
-        .values(
-            last_seen_run=run_id,
-            missing_since=None,
-            legal_force=row.legal_force,
-            legal_force_raw=row.legal_force_raw or None,
-        )
+def stored_signatures(
+    connection: Connection, court_code: str, docket: str, case_numbers: Iterable[str]
+) -> dict[str, str]:
+    """The listing signatures stored for these cases (one query for a listing page); new cases are absent."""
+    wanted = sorted(set(case_numbers))
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        _SIGNATURES, {"court_code": court_code, "docket": docket, "case_numbers": wanted}
     )
+    return {row.case_number: row.listing_signature or "" for row in rows}
+
+
+def touch_seen(
+    connection: Connection, run_id: int, court_code: str, docket: str, rows: Sequence[ListingRow]
+) -> None:
+    """Listings showed these cases again, unchanged but perhaps for their legal-force dates."""
+    if rows:
+        connection.execute(
+            _TOUCH_SEEN,
+            [
+                {
+                    "court": court_code,
+                    "in_docket": docket,
+                    "number": row.case_number,
+                    "run": run_id,
+                    "force": row.legal_force,
+                    "force_raw": row.legal_force_raw or None,
+                }
+                for row in rows
+            ],
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -163,12 +201,7 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
     if not rows:
         return
     upsert(connection, persons, rows, ["case_id", "position"], count=False)
-    ids = {
-        row.position: row.id
-        for row in connection.execute(
-            select(persons.c.position, persons.c.id).where(persons.c.case_id == case_id)
-        )
-    }
+    ids = {row.position: row.id for row in connection.execute(_PERSON_IDS, {"case_id": case_id})}
     article_rows = [
         {
             "person_id": ids[position],
@@ -217,13 +250,9 @@ def act_kind(title: str) -> str:
 def _store_acts(
     connection: Connection, case_id: int, card_acts: tuple[CardAct, ...], fetch_id: int
 ) -> list[tuple[int, str]]:
-    existing = {
-        r.position: r
-        for r in connection.execute(
-            select(acts.c.position, acts.c.doc_url, acts.c.text).where(acts.c.case_id == case_id)
-        )
-    }
+    existing = {r.position: r for r in connection.execute(_STORED_ACTS, {"case_id": case_id})}
     to_fetch: list[tuple[int, str]] = []
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for position, act in enumerate(card_acts, start=1):
         stored = existing.get(position)
         values: dict[str, Any] = {
@@ -240,15 +269,22 @@ def _store_acts(
             pass  # the text was fetched before; keep it
         elif act.url:
             to_fetch.append((position, act.url))
-        upsert(connection, acts, [values], ["case_id", "position"], count=False)
+        by_columns.setdefault(tuple(values), []).append(values)
+    for rows in by_columns.values():  # one upsert takes rows of one shape
+        upsert(connection, acts, rows, ["case_id", "position"], count=False)
     return to_fetch
 
 
 def store_document(connection: Connection, case_id: int, position: int, text: str, fetch_id: int) -> None:
     connection.execute(
-        update(acts)
-        .where(acts.c.case_id == case_id, acts.c.position == position)
-        .values(text=text, verdict=verdict_json(text), fetch_id=fetch_id)
+        _STORE_DOCUMENT,
+        {
+            "act_case_id": case_id,
+            "act_position": position,
+            "act_text": text,
+            "act_verdict": verdict_json(text),
+            "act_fetch": fetch_id,
+        },
     )
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from warduty.courts import Court
 from warduty.crawl.frontier import TaskSpec
@@ -20,12 +21,12 @@ from warduty.crawl.ingest import (
     listing_signature,
     store_card,
     store_document,
-    stored_signature,
+    stored_signatures,
     touch_seen,
 )
 from warduty.crawl.plan import Window
 from warduty.store.schema import acts, searches
-from warduty.store.upsert import dialect_insert
+from warduty.store.upsert import insert_for
 from warduty.sudrf.card import parse_card
 from warduty.sudrf.document import parse_document
 from warduty.sudrf.listing import parse_listing
@@ -168,31 +169,27 @@ class Processor:
             "received_to": ref.window.end,
         }
         values = {**key, "total": total, "pages": pages, "state": state, "rows_read": 0, "pages_read": 0}
-        statement = dialect_insert(connection, searches).values(values)
-        update_values = {"state": state}
-        if total is not None:
-            update_values |= {"total": total, "pages": pages}  # type: ignore[dict-item]
-        connection.execute(statement.on_conflict_do_update(index_elements=list(key), set_=update_values))
+        connection.execute(_window_upsert(connection.dialect.name, total is not None), values)
 
     def _count_page(self, connection: Connection, court: Court, ref: SearchRef, rows: int) -> None:
         connection.execute(
-            update(searches)
-            .where(
-                and_(
-                    searches.c.run_id == self.run_id,
-                    searches.c.court_code == court.code,
-                    searches.c.article == ref.article,
-                    searches.c.received_from == ref.window.start,
-                    searches.c.received_to == ref.window.end,
-                )
-            )
-            .values(rows_read=searches.c.rows_read + rows, pages_read=searches.c.pages_read + 1)
+            _COUNT_PAGE,
+            {
+                "run": self.run_id,
+                "court": court.code,
+                "window_article": ref.article,
+                "window_start": ref.window.start,
+                "window_end": ref.window.end,
+                "rows": rows,
+            },
         )
 
     def _rows(
         self, connection: Connection, court: Court, rows: tuple[ListingRow, ...], fetch_id: int
     ) -> list[TaskSpec]:
         children = []
+        stored = stored_signatures(connection, court.code, DOCKET, (row.case_number for row in rows))
+        unchanged = []
         for row in rows:
             signature = listing_signature(row)
             info = {
@@ -203,10 +200,11 @@ class Processor:
                 "signature": signature,
             }
             self.listings_by_card[row.card_url] = info
-            if stored_signature(connection, court.code, DOCKET, row.case_number) == signature:
-                touch_seen(connection, self.run_id, court.code, DOCKET, row)
+            if stored.get(row.case_number) == signature:
+                unchanged.append(row)
             else:
                 children.append(TaskSpec("card", court.code, row.card_url, info))
+        touch_seen(connection, self.run_id, court.code, DOCKET, unchanged)
         return children
 
     def card(
@@ -249,3 +247,29 @@ class Processor:
         document = parse_document(html)
         store_document(connection, int(act["case_id"]), int(act["position"]), document.text, fetch_id)
         return ProcessOutcome()
+
+
+@lru_cache(maxsize=8)
+def _window_upsert(dialect: str, with_total: bool) -> Any:
+    """Record a search window; an existing row takes the new state (and the counter, when it was read)."""
+    statement = insert_for(dialect, searches)
+    updated = ("state", "total", "pages") if with_total else ("state",)
+    return statement.on_conflict_do_update(
+        index_elements=["run_id", "court_code", "article", "received_from", "received_to"],
+        set_={name: statement.excluded[name] for name in updated},
+    )
+
+
+_COUNT_PAGE = (
+    update(searches)
+    .where(
+        and_(
+            searches.c.run_id == bindparam("run"),
+            searches.c.court_code == bindparam("court"),
+            searches.c.article == bindparam("window_article"),
+            searches.c.received_from == bindparam("window_start"),
+            searches.c.received_to == bindparam("window_end"),
+        )
+    )
+    .values(rows_read=searches.c.rows_read + bindparam("rows"), pages_read=searches.c.pages_read + 1)
+)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, or_, select, tuple_
+from sqlalchemy import JSON, Connection, Table, and_, bindparam, cast, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 
 BATCH = 400
 
@@ -31,7 +32,11 @@ class UpsertResult:
 
 def dialect_insert(connection: Connection, table: Table) -> Any:
     """An INSERT that knows ON CONFLICT, for the connection's dialect."""
-    name = connection.dialect.name
+    return insert_for(connection.dialect.name, table)
+
+
+def insert_for(name: str, table: Table) -> Any:
+    """An INSERT that knows ON CONFLICT, for the dialect called ``name``."""
     if name == "postgresql":
         return postgresql.insert(table)
     if name == "sqlite":
@@ -107,7 +112,7 @@ def _statement(
     dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...], touched: frozenset[str]
 ) -> Any:
     """INSERT .. ON CONFLICT DO UPDATE (only rows whose compared values differ) .. RETURNING the key."""
-    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = insert_for(dialect, table)
     excluded = statement.excluded
     key_cols = [table.c[k] for k in key]
     compared = [c for c in columns if c not in key and c not in touched]
@@ -115,11 +120,18 @@ def _statement(
         statement = statement.on_conflict_do_update(
             index_elements=key_cols,
             set_={c: excluded[c] for c in columns if c not in key},
-            where=or_(*[table.c[c].is_distinct_from(excluded[c]) for c in compared]),
+            where=or_(*[_differs(dialect, table.c[c], excluded[c]) for c in compared]),
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=key_cols)
     return statement.returning(*key_cols)
+
+
+def _differs(dialect: str, stored: Any, incoming: Any) -> Any:
+    # PostgreSQL has no equality on json; jsonb compares the values, not their spelling.
+    if dialect == "postgresql" and isinstance(stored.type, JSON):
+        return cast(stored, JSONB).is_distinct_from(cast(incoming, JSONB))
+    return stored.is_distinct_from(incoming)
 
 
 @lru_cache(maxsize=256)
