@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -204,3 +205,32 @@ def test_retry_after_and_throttle_detection() -> None:
 def test_origin_must_be_http() -> None:
     with pytest.raises(ValueError, match="origin"):
         HttpClient(ClientOptions(origin="ftp://x"))
+
+
+async def test_pacer_hands_global_turns_in_line_and_survives_cancelled_waiters() -> None:
+    import asyncio
+
+    pacer = Pacer(host_interval=0.05, global_interval=0.01)
+    granted: list[tuple[str, float]] = []
+
+    async def fetch(host: str) -> None:
+        for _ in range(3):
+            await pacer.wait_turn(host)
+            granted.append((host, time.monotonic()))
+
+    tasks = [asyncio.create_task(fetch(f"h{i}")) for i in range(30)]
+    await asyncio.sleep(0.05)
+    doomed = tasks[20:25]
+    for task in doomed:
+        task.cancel()
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+    assert all(t.done() and not (t.exception() if not t.cancelled() else None) for t in tasks)
+    times = [at for _, at in granted]
+    assert all(b - a >= 0.0099 for a, b in itertools.pairwise(times)), "two turns closer than the interval"
+    per_host: dict[str, list[float]] = {}
+    for host, at in granted:
+        per_host.setdefault(host, []).append(at)
+    assert all(b - a >= 0.0499 for ts in per_host.values() for a, b in itertools.pairwise(ts))
+    survivors = {f"h{i}" for i in range(30)} - {f"h{i}" for i in range(20, 25)}
+    assert {h for h, ts in per_host.items() if len(ts) == 3} >= survivors
+    assert not pacer._line and not pacer._turn_taken  # the line is empty and the turn is free
