@@ -129,3 +129,23 @@ def test_full_scale_acceptance_march_2024(tmp_path: Path) -> None:
         "**32** were suspended",
     ):
         assert phrase in text, phrase  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_briefing_on_postgresql_equals_sqlite(
+    truth_db: Engine,  # noqa: F811
+    population: Population,  # noqa: F811
+    postgres_url: str,
+    tmp_path: Path,
+) -> None:
+    """The team backend: every figure of the briefing, computed on PostgreSQL, equals SQLite's."""
+    engine = make_engine(postgres_url)
+    try:
+        load_truth(engine, population, AS_OF)
+        on_pg = _figures(build_briefing(engine, "2024-03", AS_OF, "en", tmp_path / "pg").figures_json)
+    finally:
+        engine.dispose()
+    on_sqlite = _figures(build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "lite").figures_json)
+    assert on_pg.keys() == on_sqlite.keys() and len(on_pg) > 10
+    differing = {k for k in on_pg if on_pg[k] != on_sqlite[k]}
+    assert differing == set(), {k: (on_pg[k]["value"], on_sqlite[k]["value"]) for k in sorted(differing)}

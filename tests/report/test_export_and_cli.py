@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from tests.stats.conftest import population, truth_db  # noqa: F401  (fixtures)
+from tests.stats.conftest import AS_OF, population, truth_db  # noqa: F401  (fixtures)
+from tests.stats.load_truth import load_truth
 from warduty.cli import app
+from warduty.replica.population import Population
 from warduty.report.export import ExportError, export_database
+from warduty.store import make_engine
 from warduty.store.schema import cases, persons
 
 
@@ -109,3 +112,22 @@ def test_report_and_export_commands(truth_db: Engine, tmp_path: Path) -> None:  
     exported = runner.invoke(app, ["export", "--format", "sqlite"], env=_env(truth_db, tmp_path))
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "export" / "warduty.sqlite").exists()
+
+
+@pytest.mark.postgres
+def test_exports_from_postgresql_equal_those_from_sqlite(
+    truth_db: Engine,  # noqa: F811
+    population: Population,  # noqa: F811
+    postgres_url: str,
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(postgres_url)
+    try:
+        load_truth(engine, population, AS_OF)
+        from_pg = export_database(engine, tmp_path / "pg", "csv")
+    finally:
+        engine.dispose()
+    from_sqlite = export_database(truth_db, tmp_path / "lite", "csv")
+    assert [p.name for p in from_pg] == [p.name for p in from_sqlite]
+    for pg_file, lite_file in zip(from_pg, from_sqlite, strict=True):
+        assert pg_file.read_text(encoding="utf-8") == lite_file.read_text(encoding="utf-8"), pg_file.name

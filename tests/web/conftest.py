@@ -50,6 +50,15 @@ def population() -> Population:
 def demo_db(tmp_path_factory: pytest.TempPathFactory, population: Population) -> DemoDb:
     data = tmp_path_factory.mktemp("webdemo")
     url = f"sqlite:///{data / 'warduty.sqlite'}"
+    engine = crawl_replica(url, data, population)
+    names = _names(engine)
+    engine.dispose()
+    assert len(names) > 50
+    return DemoDb(data, url, names)
+
+
+def crawl_replica(url: str, data: Path, population: Population) -> Engine:
+    """Crawl :data:`COURTS` from a replica of ``population`` into the database at ``url``."""
     engine = make_engine(url)
     migrate(engine)
     with engine.begin() as connection:
@@ -61,10 +70,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, population: Population) ->
             crawler.run(CrawlOptions(courts=COURTS, since=date(2022, 1, 1), until=AS_OF, retry_pause=0.01))
         )
     assert report.status == "done"
-    names = _names(engine)
-    engine.dispose()
-    assert len(names) > 50
-    return DemoDb(data, url, names)
+    return engine
 
 
 def _names(engine: Engine) -> tuple[str, ...]:
