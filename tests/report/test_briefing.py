@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.stats import expected
-from tests.stats.conftest import AS_OF, population, truth_db  # noqa: F401  (fixtures)
+from tests.stats.conftest import AS_OF, pg_truth_db, population, truth_db  # noqa: F401  (fixtures)
 from tests.stats.load_truth import load_truth
 from warduty.replica.population import Population, generate_population
 from warduty.report import build_briefing
@@ -134,17 +134,11 @@ def test_full_scale_acceptance_march_2024(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_briefing_on_postgresql_equals_sqlite(
     truth_db: Engine,  # noqa: F811
-    population: Population,  # noqa: F811
-    postgres_url: str,
+    pg_truth_db: Engine,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     """The team backend: every figure of the briefing, computed on PostgreSQL, equals SQLite's."""
-    engine = make_engine(postgres_url)
-    try:
-        load_truth(engine, population, AS_OF)
-        on_pg = _figures(build_briefing(engine, "2024-03", AS_OF, "en", tmp_path / "pg").figures_json)
-    finally:
-        engine.dispose()
+    on_pg = _figures(build_briefing(pg_truth_db, "2024-03", AS_OF, "en", tmp_path / "pg").figures_json)
     on_sqlite = _figures(build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "lite").figures_json)
     assert on_pg.keys() == on_sqlite.keys() and len(on_pg) > 10
     differing = {k for k in on_pg if on_pg[k] != on_sqlite[k]}

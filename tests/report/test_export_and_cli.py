@@ -12,12 +12,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from tests.stats.conftest import AS_OF, population, truth_db  # noqa: F401  (fixtures)
-from tests.stats.load_truth import load_truth
+from tests.stats.conftest import pg_truth_db, population, truth_db  # noqa: F401  (fixtures)
 from warduty.cli import app
-from warduty.replica.population import Population
 from warduty.report.export import ExportError, export_database
-from warduty.store import make_engine
 from warduty.store.schema import cases, persons
 
 
@@ -117,16 +114,10 @@ def test_report_and_export_commands(truth_db: Engine, tmp_path: Path) -> None:  
 @pytest.mark.postgres
 def test_exports_from_postgresql_equal_those_from_sqlite(
     truth_db: Engine,  # noqa: F811
-    population: Population,  # noqa: F811
-    postgres_url: str,
+    pg_truth_db: Engine,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    engine = make_engine(postgres_url)
-    try:
-        load_truth(engine, population, AS_OF)
-        from_pg = export_database(engine, tmp_path / "pg", "csv")
-    finally:
-        engine.dispose()
+    from_pg = export_database(pg_truth_db, tmp_path / "pg", "csv")
     from_sqlite = export_database(truth_db, tmp_path / "lite", "csv")
     assert [p.name for p in from_pg] == [p.name for p in from_sqlite]
     for pg_file, lite_file in zip(from_pg, from_sqlite, strict=True):

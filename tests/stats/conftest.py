@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -28,3 +29,12 @@ def truth_db(population: Population, tmp_path_factory: pytest.TempPathFactory) -
     engine = make_engine(f"sqlite:///{path}")
     load_truth(engine, population, AS_OF)
     return engine
+
+
+@pytest.fixture
+def pg_truth_db(population: Population, postgres_url: str) -> Iterator[Engine]:
+    """A fresh PostgreSQL database with the same truth as :func:`truth_db`."""
+    engine = make_engine(postgres_url)
+    load_truth(engine, population, AS_OF)
+    yield engine
+    engine.dispose()
