@@ -74,7 +74,7 @@ def main() -> None:
         "final = records shown at any time up to 365 days later"
     )
     print("metric     as_of       month    observed  estimate  [low, high]      final  covered")
-    tally: dict[str, list[tuple[bool, float, float]]] = {"received": [], "sentences": []}
+    tally: dict[str, list[tuple[bool, float, float, float]]] = {"received": [], "sentences": []}
     for as_of in AS_OF_DATES:
         final_day = as_of + timedelta(days=365)
         for metric in ("received", "sentences"):
@@ -88,21 +88,27 @@ def main() -> None:
                 truth = final[month]
                 covered = estimate.covers(truth)
                 tally[metric].append(
-                    (covered, abs(estimate.estimate - truth) / truth, abs(observed[month] - truth) / truth)
+                    (
+                        covered,
+                        abs(estimate.estimate - truth) / truth,
+                        abs(observed[month] - truth) / truth,
+                        (estimate.high - estimate.low) / truth,
+                    )
                 )
                 print(
                     f"{metric:<10} {as_of}  {month}  {observed[month]:>8}  {estimate.estimate:>8.0f}  "
                     f"[{estimate.low:>5}, {estimate.high:>5}]  {truth:>6}  {'yes' if covered else 'NO'}"
                 )
     print()
-    print("metric      cases  coverage  mean |error| nowcast  mean |error| observed  ratio")
+    print("metric      cases  coverage  mean |error| nowcast  mean |error| observed  ratio  mean width")
     for metric, rows in tally.items():
         coverage = sum(r[0] for r in rows) / len(rows)
         nowcast_error = sum(r[1] for r in rows) / len(rows)
         observed_error = sum(r[2] for r in rows) / len(rows)
+        width = sum(r[3] for r in rows) / len(rows)
         print(
             f"{metric:<10} {len(rows):>6}  {coverage:>8.0%}  {nowcast_error:>20.1%}  "
-            f"{observed_error:>21.1%}  {nowcast_error / observed_error:.2f}"
+            f"{observed_error:>21.1%}  {nowcast_error / observed_error:.2f}  {width:>10.1%}"
         )
 
 

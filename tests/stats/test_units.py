@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +17,14 @@ from warduty.stats.calendar import (
     working_days_between,
 )
 from warduty.stats.months import MonthError, month_range, parse_month
-from warduty.stats.nowcast import NowcastError, completeness, estimate_lags, nowcast
+from warduty.stats.nowcast import (
+    NowcastError,
+    completeness,
+    estimate_lags,
+    nowcast,
+    past_errors,
+    reference_distributions,
+)
 from warduty.stats.outcomes import classify_outcome, results_of
 from warduty.stats.records import first_time_above, record
 from warduty.stats.series import MonthCount, per_working_day
@@ -140,3 +149,21 @@ def test_nowcast_needs_data_and_finished_months() -> None:
         nowcast(10, "2024-04", date(2024, 4, 12), [distribution])
     with pytest.raises(ValueError, match="negative"):
         nowcast(-1, "2024-03", date(2024, 4, 12), [distribution])
+
+
+def test_nowcast_interval_widens_to_the_errors_seen_at_earlier_dates() -> None:
+    as_of = date(2024, 4, 12)
+    steady = [(d, p) for d, p in _observations([0, 10, 40, 100], 700, date(2022, 5, 1)) if p <= as_of]
+    errors = past_errors(steady, as_of)
+    assert len(errors) == 3 and max(errors) < 0.02  # a steady posting lag is nowcast almost exactly
+    assert past_errors(steady[-50:], as_of) == ()  # too little history to look back a year
+    main = replace(estimate_lags(steady, as_of), errors=(0.10, 0.05, 0.02))
+    plain = nowcast(300, "2024-03", as_of, [replace(main, errors=())])
+    wide = nowcast(300, "2024-03", as_of, [main])
+    assert wide.estimate == plain.estimate
+    spread = 1.6448536 * 0.10  # the 95th percentile of a normal error with that RMS
+    assert wide.low <= max(300, math.floor(wide.estimate * math.exp(-spread))) < plain.low
+    assert wide.high >= math.ceil(wide.estimate * math.exp(spread)) > plain.high
+    assert reference_distributions(steady, as_of)[0].errors == errors
+    done = nowcast(300, "2023-06", as_of, [main])  # a complete month keeps its exact count
+    assert (done.low, done.high) == (300, 300)

@@ -6,18 +6,22 @@ the posting-lag distribution gives each month's completeness ``c`` (the share of
 then); the final count is estimated as ``observed / c``. The interval combines the binomial
 uncertainty of the unseen records (negative binomial, flat prior) with the drift of ``c`` between the
 older and the newer half of the reference window: its ends use the lowest and highest of the three
-completeness estimates.
+completeness estimates. Those two alone covered 83-86 % of the finals at a nominal 90 % (late postings
+cluster by court and drift over time), so the interval is widened, where needed, to the errors the same
+estimator made on this data at earlier as-of dates (3, 6, 9 and 12 months before), month by month back.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from statistics import NormalDist
 
 from warduty.stats.calendar import CalendarRangeError, is_working_day
-from warduty.stats.months import first_day, last_day
+from warduty.stats.months import first_day, last_day, month_of, shift
 
 HORIZON = 365  # lags beyond a year are treated as never posted
 WINDOW = 365  # reference days of events used, before the horizon
@@ -33,6 +37,8 @@ class LagDistribution:
 
     cdf: tuple[float, ...]
     reference: int  # records the estimate rests on
+    # Root-mean-square of log(later count / nowcast) at earlier as-of dates, for the month 1, 2, 3 back.
+    errors: tuple[float, ...] = ()
 
     def at(self, lag: int) -> float:
         if lag < 0:
@@ -154,20 +160,36 @@ def nowcast(
     shares = [max(completeness(d, month, as_of), 1e-3) for d in distributions]
     main, lowest, highest = shares[0], min(shares), max(shares)
     tail = (1 - level) / 2
+    estimate = observed / main
+    low = observed + _unseen_quantile(observed, highest, tail)
+    high = observed + _unseen_quantile(observed, lowest, 1 - tail)
+    errors = distributions[0].errors
+    back = max(_months_between(month, as_of), 1)
+    # Within the months looked back on, a month the lags call complete still gets late postings.
+    if errors and (main < 1.0 or back <= len(errors)):
+        spread = NormalDist().inv_cdf(1 - tail) * errors[min(back, len(errors)) - 1]
+        low = min(low, max(observed, math.floor(estimate * math.exp(-spread))))
+        high = max(high, math.ceil(estimate * math.exp(spread)))
     return Nowcast(
         month=month,
         as_of=as_of,
         observed=observed,
         completeness=main,
-        estimate=observed / main,
-        low=observed + _unseen_quantile(observed, highest, tail),
-        high=observed + _unseen_quantile(observed, lowest, 1 - tail),
+        estimate=estimate,
+        low=low,
+        high=high,
         level=level,
     )
 
 
+def _months_between(month: str, as_of: date) -> int:
+    current = month_of(as_of)
+    return (int(current[:4]) - int(month[:4])) * 12 + int(current[5:7]) - int(month[5:7])
+
+
 def reference_distributions(observations: Sequence[tuple[date, date]], as_of: date) -> list[LagDistribution]:
-    """The main lag estimate, then those of the older and the newer half of the reference window."""
+    """The main lag estimate, carrying the nowcast's errors at earlier as-of dates, then the estimates of
+    the older and the newer half of the reference window."""
     main = estimate_lags(observations, as_of)
     split = as_of - timedelta(days=(HORIZON + WINDOW) // 2)
     halves = [main]
@@ -177,7 +199,39 @@ def reference_distributions(observations: Sequence[tuple[date, date]], as_of: da
             halves.append(estimate_lags(subset, as_of, newest=newest))
         except NowcastError:
             continue
+    halves[0] = replace(main, errors=past_errors(observations, as_of))
     return halves
+
+
+def past_errors(
+    observations: Sequence[tuple[date, date]], as_of: date, *, rounds: int = 4, backs: int = 3
+) -> tuple[float, ...]:
+    """RMS of log(count known on ``as_of`` / nowcast) at as-of dates 3, 6, ... months before, for the
+    months 1..``backs`` before each; () when no earlier date has enough data."""
+    known = Counter(month_of(day) for day, posted in observations if posted <= as_of)
+    errors: list[list[float]] = [[] for _ in range(backs)]
+    for round_ in range(1, rounds + 1):
+        earlier = _months_before(as_of, 3 * round_)
+        seen = [(day, posted) for day, posted in observations if posted <= earlier]
+        try:
+            distribution = estimate_lags(seen, earlier)  # the point estimate needs only the main one
+        except NowcastError:
+            continue
+        counted = Counter(month_of(day) for day, _ in seen)
+        for back in range(1, backs + 1):
+            month = shift(month_of(earlier), -back)
+            guess = nowcast(counted[month], month, earlier, [distribution]).estimate
+            if known[month] and guess > 0:
+                errors[back - 1].append(math.log(known[month] / guess))
+    if not all(errors):
+        return ()
+    return tuple(math.sqrt(sum(e * e for e in found) / len(found)) for found in errors)
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day of the month ``months`` earlier (the month's last day when it is shorter)."""
+    month = shift(month_of(day), -months)
+    return min(first_day(month) + timedelta(days=day.day - 1), last_day(month))
 
 
 def _unseen_quantile(observed: int, share: float, q: float) -> int:
