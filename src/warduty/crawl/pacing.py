@@ -1,9 +1,9 @@
 """Request pacing: a per-host minimum interval, a platform-wide minimum interval, and host cooldowns.
 
 A request may go when its host's interval and the global interval have both passed; requests whose host
-is ready take global turns in the order they became ready. The host interval is
-counted from the later of the previous request's real send time and the arrival of its answer, so a busy
-event loop on either side can never squeeze two requests to one host closer than the interval.
+is ready take global turns in the order they became ready. The host interval is counted from the later of
+the previous request's real send time and the arrival of its answer, so a busy event loop on either side
+can never squeeze two requests to one host closer than the interval.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Pacer:
             except asyncio.CancelledError:
                 if waiter.done() and not waiter.cancelled():
                     self._hand_on()  # the turn had been handed to us already
-                else:
+                elif waiter in self._line:  # (a hand-on may have dropped it already)
                     self._line.remove(waiter)
                 raise
         self._turn_taken = True

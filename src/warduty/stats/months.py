@@ -34,9 +34,18 @@ def last_day(month: str) -> date:
     return date(year, number, monthrange(year, number)[1])
 
 
+def _index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
 def shift(month: str, months: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + months
+    index = _index(month) + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> int:
+    """How many months ``last`` comes after ``first`` (negative when earlier)."""
+    return _index(last) - _index(first)
 
 
 def month_range(first: str, last: str) -> list[str]:

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from statistics import NormalDist
 
 from warduty.stats.calendar import CalendarRangeError, is_working_day
-from warduty.stats.months import first_day, last_day, month_of, shift
+from warduty.stats.months import first_day, last_day, month_of, months_between, shift
 
 HORIZON = 365  # lags beyond a year are treated as never posted
 WINDOW = 365  # reference days of events used, before the horizon
@@ -164,7 +164,7 @@ def nowcast(
     low = observed + _unseen_quantile(observed, highest, tail)
     high = observed + _unseen_quantile(observed, lowest, 1 - tail)
     errors = distributions[0].errors
-    back = max(_months_between(month, as_of), 1)
+    back = max(months_between(month, month_of(as_of)), 1)
     # Within the months looked back on, a month the lags call complete still gets late postings.
     if errors and (main < 1.0 or back <= len(errors)):
         spread = NormalDist().inv_cdf(1 - tail) * errors[min(back, len(errors)) - 1]
@@ -180,11 +180,6 @@ def nowcast(
         high=high,
         level=level,
     )
-
-
-def _months_between(month: str, as_of: date) -> int:
-    current = month_of(as_of)
-    return (int(current[:4]) - int(month[:4])) * 12 + int(current[5:7]) - int(month[5:7])
 
 
 def reference_distributions(observations: Sequence[tuple[date, date]], as_of: date) -> list[LagDistribution]:
