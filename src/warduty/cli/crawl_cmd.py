@@ -13,6 +13,7 @@ from warduty.cli.app import app, console, err_console, fail, print_table, settin
 from warduty.config import Settings
 from warduty.courts import UnknownCourtError, load_registry
 from warduty.crawl.captcha import CaptchaSolver, CommandSolver, PromptSolver
+from warduty.crawl.captcha_picture import CaptchaPictureError, captcha_picture
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport
 from warduty.crawl.reparse import reparse
@@ -36,7 +37,12 @@ def client_options(settings: Settings, **overrides: object) -> ClientOptions:
 
 
 def _ask(path: Path, court: object) -> str:
-    err_console.print(f"[bold]Captcha[/] for {getattr(court, 'name_en', court)}: open {path}")
+    err_console.print(f"[bold]Captcha[/] for {getattr(court, 'name_en', court)}: {path}")
+    if err_console.is_terminal:
+        try:
+            err_console.print(captcha_picture(path.read_bytes(), columns=err_console.width - 1))
+        except (CaptchaPictureError, OSError) as exc:
+            err_console.print(f"(cannot draw it here: {exc}; open the file)")
     return str(typer.prompt("Digits"))
 
 
