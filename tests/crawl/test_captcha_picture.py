@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from rich.console import Console
 
+from warduty.cli import crawl_cmd
+from warduty.courts import Court, load_registry
 from warduty.crawl.captcha_picture import UPPER_HALF, CaptchaPictureError, captcha_picture
 from warduty.replica.captcha import load_captcha_images
 
@@ -54,3 +57,35 @@ def test_a_huge_image_is_refused_before_decoding() -> None:
     Image.new("L", (4000, 4000)).save(buffer, format="PNG")
     with pytest.raises(CaptchaPictureError, match="is not a captcha"):
         captcha_picture(buffer.getvalue())
+
+
+def test_the_interactive_prompt_draws_the_captcha_with_the_bars_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    image = load_captcha_images()[0]
+    path = tmp_path / "captcha-78GV0001.png"
+    path.write_bytes(image.png)
+    terminal = Console(file=io.StringIO(), force_terminal=True, width=120, record=True)
+    monkeypatch.setattr(crawl_cmd, "err_console", terminal)
+    monkeypatch.setattr(crawl_cmd.typer, "prompt", lambda *_a, **_k: image.answer)
+    events: list[str] = []
+
+    class Bars:
+        def stop(self) -> None:
+            events.append("stop")
+
+        def start(self) -> None:
+            events.append("start")
+
+    def ask(where: Path, court: Court) -> str:
+        events.append("ask")
+        return crawl_cmd._ask(where, court)
+
+    court = load_registry().by_code("78GV0001")
+    assert crawl_cmd._pausing(Bars(), ask)(path, court) == image.answer  # type: ignore[arg-type]
+    assert events == ["stop", "ask", "start"]
+    shown = terminal.export_text()
+    assert str(path) in shown and UPPER_HALF * 100 in shown
+    path.write_bytes(b"<html>not an image</html>")  # still asked, with the path to open
+    assert crawl_cmd._ask(path, court) == image.answer
+    assert "cannot draw it here" in terminal.export_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from warduty.cli.app import app, console, err_console, fail, print_table, settings_from
 from warduty.config import Settings
-from warduty.courts import UnknownCourtError, load_registry
+from warduty.courts import Court, UnknownCourtError, load_registry
 from warduty.crawl.captcha import CaptchaSolver, CommandSolver, PromptSolver
 from warduty.crawl.captcha_picture import CaptchaPictureError, captcha_picture
 from warduty.crawl.client import ClientOptions
@@ -36,14 +37,27 @@ def client_options(settings: Settings, **overrides: object) -> ClientOptions:
     return ClientOptions(**values)  # type: ignore[arg-type]
 
 
-def _ask(path: Path, court: object) -> str:
-    err_console.print(f"[bold]Captcha[/] for {getattr(court, 'name_en', court)}: {path}")
+def _ask(path: Path, court: Court) -> str:
+    err_console.print(f"[bold]Captcha[/] for {court.name_en} ({court.code}): {path}")
     if err_console.is_terminal:
         try:
             err_console.print(captcha_picture(path.read_bytes(), columns=err_console.width - 1))
         except (CaptchaPictureError, OSError) as exc:
             err_console.print(f"(cannot draw it here: {exc}; open the file)")
     return str(typer.prompt("Digits"))
+
+
+def _pausing(progress: Progress, ask: Callable[[Path, Court], str]) -> Callable[[Path, Court], str]:
+    """``ask`` with the progress display stopped while a person reads the captcha."""
+
+    def paused(path: Path, court: Court) -> str:
+        progress.stop()
+        try:
+            return ask(path, court)
+        finally:
+            progress.start()
+
+    return paused
 
 
 def _parse_date(text: str | None, name: str) -> date | None:
@@ -94,6 +108,8 @@ def run_crawl(
             finished_courts.add(event.court)
             progress.advance(courts_bar)
 
+    if isinstance(solver, PromptSolver):  # the bars would redraw over the picture and the prompt
+        solver = PromptSolver(solver.folder, _pausing(progress, solver.ask))
     crawler = Crawler(
         engine,
         registry,
