@@ -104,6 +104,9 @@ def test_records() -> None:
     assert record(series, "2023-06").highest_since == "2023-05"
     assert not record(series, "2023-06").is_record
     assert record(series, "2023-07").highest_since == "2023-06"
+    # "the highest since" the month just before says nothing; two months back it does.
+    assert record(series, "2023-07").notable_since is None
+    assert record(_series([50, 90, 120, 80, 70, 100]), "2023-06").notable_since == "2023-03"
     assert not record(series, "2023-01").is_record
     assert first_time_above(617, 684) is None
     assert first_time_above(580, 684) == 600

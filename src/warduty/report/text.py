@@ -31,9 +31,9 @@ def _record_phrase(data: BriefingData, w: Words) -> str:
             first = w.since_month(data.sentences.series[0].month)
             return f"это рекорд за всё время наблюдений (с {first}); прежний максимум —{before}"
         return f"a record: the highest month since the data begin in {start}; the previous high was{before}"
-    if rec.highest_since and rec.highest_since != data.sentences.series[-2].month:
-        since = w.month(rec.highest_since)
-        return f"больше всего с {w.since_month(rec.highest_since)}" if ru else f"the most since {since}"
+    if rec.notable_since:
+        since = w.month(rec.notable_since)
+        return f"больше всего с {w.since_month(rec.notable_since)}" if ru else f"the most since {since}"
     return "не рекорд" if ru else "not a high"
 
 

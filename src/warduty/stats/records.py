@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from warduty.stats.months import months_between
 from warduty.stats.series import MonthCount
 
 
@@ -17,6 +18,14 @@ class Record:
     highest_since: str | None  # the newest earlier month at least as high; None when none is
     previous_high: MonthCount | None  # the highest earlier month
     first_above: int | None  # the largest round number this month is the first to exceed
+
+    @property
+    def notable_since(self) -> str | None:
+        """``highest_since`` when months lie between it and this month: "the highest since" the month
+        just before says nothing."""
+        if self.highest_since and months_between(self.highest_since, self.month) > 1:
+            return self.highest_since
+        return None
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -258,8 +258,8 @@ def record_text(row: RecordRow) -> str:
     if r.is_record:
         high = r.previous_high
         text += ": a record" + (f" (previous high {high.value} in {high.month})" if high else "")
-    elif r.highest_since:
-        text += f": the highest since {r.highest_since}"
+    elif r.notable_since:
+        text += f": the highest since {r.notable_since}"
     if r.first_above:
         text += f"; the first month above {r.first_above}"
     return text
