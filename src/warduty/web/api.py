@@ -131,7 +131,7 @@ def _cases_page(
     return rows, _next(context, last, key)
 
 
-@router.get("/cases", summary="Cases, newest first, filtered, with cursor pagination")
+@router.get("/cases", summary="Cases, the most recently stored first, filtered, with cursor pagination")
 def list_cases(
     context: Ctx, filters: Filters, cursor: Cursor = None, limit: Limit = 50, format: Format = "json"
 ) -> Response:
