@@ -13,8 +13,14 @@ from warduty.law import WATCHED_ARTICLES
 from warduty.stats.calendar import CalendarRangeError, working_days
 from warduty.stats.definitions import MOBILISATION_START, Filters, Metric
 from warduty.stats.lags import posting_lags
-from warduty.stats.months import first_day, last_day, month_of, month_range, shift
-from warduty.stats.nowcast import Nowcast, NowcastError, nowcast, reference_distributions
+from warduty.stats.months import first_day, last_day
+from warduty.stats.nowcast import (
+    LagDistribution,
+    Nowcast,
+    NowcastError,
+    recent_nowcasts,
+    reference_distributions,
+)
 from warduty.stats.records import Record, record
 from warduty.stats.regions import RegionCount, region_ranking
 from warduty.stats.series import MonthCount, monthly_series, total
@@ -88,19 +94,20 @@ def _metric_view(connection: Connection, metric: Metric, month: str, as_of: date
     series = monthly_series(
         connection, metric, Filters(articles=(ARTICLE,), until=until), SERIES_START, month
     )
-    nowcasts: dict[str, Nowcast] = {}
-    try:
-        distributions = reference_distributions(posting_lags(connection, metric, Filters((ARTICLE,))), as_of)
-    except NowcastError:
-        distributions = []
-    if distributions:
-        values = {m.month: m.value for m in series}
-        for candidate in month_range(shift(month_of(as_of), -NOWCAST_MONTHS), shift(month_of(as_of), -1)):
-            if candidate in values and last_day(candidate) <= as_of:
-                estimate = nowcast(values[candidate], candidate, as_of, distributions)
-                if estimate.incomplete:
-                    nowcasts[candidate] = estimate
+    distributions = lag_distributions(connection, metric, (ARTICLE,), as_of)
+    values = {m.month: m.value for m in series}
+    nowcasts = recent_nowcasts(values, as_of, distributions, months=NOWCAST_MONTHS)
     return MetricView(metric, tuple(series), record(series, month), nowcasts)
+
+
+def lag_distributions(
+    connection: Connection, metric: Metric, articles: tuple[str, ...], as_of: date
+) -> list[LagDistribution]:
+    """The posting-lag estimates the briefing uses (all courts, the articles only); [] without data."""
+    try:
+        return reference_distributions(posting_lags(connection, metric, Filters(articles)), as_of)
+    except NowcastError:
+        return []
 
 
 def compute(engine: Engine, month: str, as_of: date) -> BriefingData:

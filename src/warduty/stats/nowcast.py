@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from statistics import NormalDist
 
 from warduty.stats.calendar import CalendarRangeError, is_working_day
-from warduty.stats.months import first_day, last_day, month_of, months_between, shift
+from warduty.stats.months import first_day, last_day, month_of, month_range, months_between, shift
 
 HORIZON = 365  # lags beyond a year are treated as never posted
 WINDOW = 365  # reference days of events used, before the horizon
@@ -180,6 +180,23 @@ def nowcast(
         high=high,
         level=level,
     )
+
+
+def recent_nowcasts(
+    values: dict[str, int], as_of: date, distributions: Sequence[LagDistribution], *, months: int = 6
+) -> dict[str, Nowcast]:
+    """Nowcasts of the months still being posted: ended months among the ``months`` before the as-of
+    month whose expected completeness is below 98 %; {} without lag estimates."""
+    out: dict[str, Nowcast] = {}
+    if not distributions:
+        return out
+    current = month_of(as_of)
+    for month in month_range(shift(current, -months), shift(current, -1)):
+        if month in values and last_day(month) <= as_of:
+            estimate = nowcast(values[month], month, as_of, distributions)
+            if estimate.incomplete:
+                out[month] = estimate
+    return out
 
 
 def reference_distributions(observations: Sequence[tuple[date, date]], as_of: date) -> list[LagDistribution]:

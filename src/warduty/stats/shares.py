@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, func, select
 
 from warduty.stats.definitions import Filters, Metric
 from warduty.stats.outcomes import OUTCOMES, Outcome, classify_outcome
 from warduty.stats.query import VERDICT_ACT_KINDS, base_from, conditions, units_statement, verdict_results
-from warduty.store.schema import acts, persons
+from warduty.store.schema import acts, cases, persons
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +83,7 @@ def sentence_mix(connection: Connection, filters: Filters) -> SentenceMix:
     """Sentences (defendants) in the period; of them, those whose case shows a verdict text, and the
     punishment and service read from that text (the case's first verdict act with text)."""
     sentenced = units_statement("sentences", filters, verdict_results(connection)).subquery()
-    first_act = (
-        select(acts.c.case_id, func.min(acts.c.position).label("position"))
-        .where(acts.c.kind.in_(VERDICT_ACT_KINDS), acts.c.text.is_not(None))
-        .group_by(acts.c.case_id)
-        .subquery()
-    )
+    first_act = _first_verdict_act()
     punishment = acts.c.verdict["punishment"].as_string()
     mobilised = acts.c.verdict["mobilised"].as_boolean()
     joined = sentenced.outerjoin(first_act, first_act.c.case_id == sentenced.c.case_id).outerjoin(
@@ -144,15 +139,8 @@ class PublishedVerdict:
 
 def published_verdicts(connection: Connection, filters: Filters, limit: int = 20) -> list[PublishedVerdict]:
     """The first ``limit`` sentences of the period with a published verdict text, by court and case."""
-    from warduty.store.schema import cases
-
     sentenced = units_statement("sentences", filters, verdict_results(connection)).subquery()
-    first_act = (
-        select(acts.c.case_id, func.min(acts.c.position).label("position"))
-        .where(acts.c.kind.in_(VERDICT_ACT_KINDS), acts.c.text.is_not(None))
-        .group_by(acts.c.case_id)
-        .subquery()
-    )
+    first_act = _first_verdict_act()
     verdict = acts.c.verdict
     statement = (
         select(
@@ -178,3 +166,13 @@ def published_verdicts(connection: Connection, filters: Filters, limit: int = 20
         )
         for r in connection.execute(statement)
     ]  # fmt: skip
+
+
+def _first_verdict_act() -> Any:
+    """Each case's first verdict act that has its text (the act a case's punishment is read from)."""
+    return (
+        select(acts.c.case_id, func.min(acts.c.position).label("position"))
+        .where(acts.c.kind.in_(VERDICT_ACT_KINDS), acts.c.text.is_not(None))
+        .group_by(acts.c.case_id)
+        .subquery()
+    )

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from warduty.asylum import MonthValue, load_snapshot, monthly_series
 from warduty.asylum.storage import latest_observations
 from warduty.config import Settings
-from warduty.report.figures import BriefingData
+from warduty.report.figures import BriefingData, lag_distributions
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
 from warduty.web import queries, statistics
 from warduty.web.pseudonym import Pseudonymiser, RedactionError, redact
@@ -128,7 +128,7 @@ class WebContext:
     ) -> list[LagDistribution]:
         def compute() -> list[LagDistribution]:
             with self.engine.connect() as connection:
-                return statistics.lag_distributions(connection, metric, articles, as_of)
+                return lag_distributions(connection, metric, articles, as_of)
 
         return self.cached(("lags", metric, articles, as_of), compute, pin=True)
 

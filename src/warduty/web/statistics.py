@@ -18,7 +18,15 @@ from urllib.parse import urlencode
 from sqlalchemy import Connection, Engine
 
 from warduty.law import group_of
-from warduty.report.figures import ARTICLE, NOWCAST_MONTHS, SERIES_START, BriefingData, Figure, compute
+from warduty.report.figures import (
+    ARTICLE,
+    NOWCAST_MONTHS,
+    SERIES_START,
+    BriefingData,
+    Figure,
+    compute,
+    lag_distributions,
+)
 from warduty.stats import (
     MOBILISATION_START,
     Filters,
@@ -27,20 +35,17 @@ from warduty.stats import (
     MonthCount,
     MoscowReading,
     Nowcast,
-    NowcastError,
     Record,
     RegionCount,
     SentenceMix,
     count,
     monthly_series,
-    nowcast,
-    posting_lags,
     record,
-    reference_distributions,
     region_ranking,
     sentence_mix,
 )
 from warduty.stats.months import first_day, last_day, month_of, month_range, shift
+from warduty.stats.nowcast import recent_nowcasts
 
 GroupBy = Literal["group", "article", "none"]
 # Article groups the dashboard shows, each with its Criminal Code articles (from the law catalogue).
@@ -134,33 +139,6 @@ def briefing_month(as_of: date) -> str:
     return month_of(as_of) if last_day(month_of(as_of)) == as_of else shift(month_of(as_of), -1)
 
 
-def lag_distributions(
-    connection: Connection, metric: Metric, articles: tuple[str, ...], as_of: date
-) -> list[LagDistribution]:
-    """The posting-lag estimates the briefing uses (all courts, the articles only); [] without data."""
-    try:
-        return reference_distributions(posting_lags(connection, metric, Filters(articles)), as_of)
-    except NowcastError:
-        return []
-
-
-def month_nowcasts(
-    values: dict[str, int], as_of: date, distributions: Sequence[LagDistribution]
-) -> dict[str, Nowcast]:
-    """Nowcasts of the months still being posted, chosen as the briefing chooses them: ended months
-    among the ``NOWCAST_MONTHS`` before the as-of month whose expected completeness is below 98 %."""
-    out: dict[str, Nowcast] = {}
-    if not distributions:
-        return out
-    current = month_of(as_of)
-    for month in month_range(shift(current, -NOWCAST_MONTHS), shift(current, -1)):
-        if month in values and last_day(month) <= as_of:
-            estimate = nowcast(values[month], month, as_of, distributions)
-            if estimate.incomplete:
-                out[month] = estimate
-    return out
-
-
 def series_points(
     connection: Connection,
     query: SeriesQuery,
@@ -190,7 +168,7 @@ def series_points(
         lags = (distributions or {}).get(label)
         if lags is None:
             lags = lag_distributions(connection, query.metric, articles, query.as_of)
-        nowcasts = month_nowcasts(series, query.as_of, lags)
+        nowcasts = recent_nowcasts(series, query.as_of, lags, months=NOWCAST_MONTHS)
         for month, value in series.items():
             incomplete = month in nowcasts or month == last
             points.append(SeriesPoint(month, label, value, incomplete, nowcasts.get(month)))
