@@ -30,11 +30,6 @@ class UpsertResult:
         )
 
 
-def dialect_insert(connection: Connection, table: Table) -> Any:
-    """An INSERT that knows ON CONFLICT, for the connection's dialect."""
-    return insert_for(connection.dialect.name, table)
-
-
 def insert_for(name: str, table: Table) -> Any:
     """An INSERT that knows ON CONFLICT, for the dialect called ``name``."""
     if name == "postgresql":
