@@ -1,35 +1,30 @@
 """The replica's pages have the skeleton of the real pages: the same tags with ids and classes, the same
 tab and column labels, in the content area. Every difference is listed here with its reason.
 
-The real pages are the saved sudrf pages in tests/fixtures/pages (see PROVENANCE.md there).
+The real pages are the saved sudrf pages in ../shared/reference/pages (tests.reference).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from tests.reference import read_page
 from tests.replica.synthetic import CAPTCHA_A, STANDARD, VINTAGE, make_case
 from warduty.courts import load_registry
 from warduty.replica import pages, pages_standard, pages_vintage
 from warduty.replica.captcha import load_captcha_images
 from warduty.replica.pages import CaseView, case_view
 
-REAL_PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 # Classes that carry data, not structure: which tab is open, and the anonymisation spans of act texts.
 _DATA_CLASSES = re.compile(r"^(sel|nonsel|active|(FIO|Data|Address|Nomer|others)\d+)$")
 
 
 def real_page(name: str) -> str:
-    data = (REAL_PAGES / name).read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
+    return read_page(name)
 
 
 def skeleton(html: str, selector: str) -> set[str]:

@@ -5,21 +5,43 @@ A card cut short must never come back as a record without saying so.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.reference import read_page
 
 from warduty.sudrf import PageFormatError, PageState, decode_page, parse_card, parse_listing, parse_page
 
-PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
-CARD = (PAGES / "leninsky_ufa_criminal.html").read_text(encoding="utf-8")
-VINTAGE_CARD = (PAGES / "synthetic_vintage_criminal_card.html").read_text(encoding="utf-8")
-LISTING = (PAGES / "ksoyu_listing_acts.html").read_text(encoding="utf-8")
-SAMPLES = [CARD, VINTAGE_CARD, LISTING, (PAGES / "zavolgskiy_card.html").read_text(encoding="utf-8")]
+SAMPLE_NAMES = {
+    "standard_card": "leninsky_ufa_criminal.html",
+    "vintage_card": "synthetic_vintage_criminal_card.html",
+    "listing": "ksoyu_listing_acts.html",
+    "civil_card": "zavolgskiy_card.html",
+}
+
+
+@functools.cache
+def sample(key: str) -> str:
+    return read_page(SAMPLE_NAMES[key])
+
+
+@pytest.fixture
+def card() -> str:
+    return sample("standard_card")
+
+
+@pytest.fixture
+def vintage_card() -> str:
+    return sample("vintage_card")
+
+
+@pytest.fixture
+def listing() -> str:
+    return sample("listing")
 
 
 def _outcome(html: str) -> str:
@@ -31,8 +53,9 @@ def _outcome(html: str) -> str:
     return page.state.value
 
 
-@pytest.mark.parametrize("source", SAMPLES, ids=["standard_card", "vintage_card", "listing", "civil_card"])
-def test_truncation_at_many_offsets_never_yields_a_silent_record(source: str) -> None:
+@pytest.mark.parametrize("key", SAMPLE_NAMES)
+def test_truncation_at_many_offsets_never_yields_a_silent_record(key: str) -> None:
+    source = sample(key)
     step = max(1, len(source) // 60)
     for offset in range(0, len(source) - 10, step):
         outcome = _outcome(source[:offset])
@@ -40,11 +63,11 @@ def test_truncation_at_many_offsets_never_yields_a_silent_record(source: str) ->
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    offset=st.integers(min_value=0, max_value=len(CARD) - 1), length=st.integers(min_value=1, max_value=5000)
-)
-def test_deleting_a_slice_gives_record_state_or_error(offset: int, length: int) -> None:
-    _outcome(CARD[:offset] + CARD[offset + length :])
+@given(where=st.floats(min_value=0, max_value=1), length=st.integers(min_value=1, max_value=5000))
+def test_deleting_a_slice_gives_record_state_or_error(where: float, length: int) -> None:
+    card = sample("standard_card")
+    offset = int(where * (len(card) - 1))
+    _outcome(card[:offset] + card[offset + length :])
 
 
 @settings(max_examples=40, deadline=None)
@@ -53,8 +76,9 @@ def test_random_bytes_decode_and_classify(data: bytes) -> None:
     _outcome(decode_page(data))
 
 
-@pytest.mark.parametrize("source", SAMPLES)
-def test_reencoding_roundtrip_gives_the_same_record(source: str) -> None:
+@pytest.mark.parametrize("key", SAMPLE_NAMES)
+def test_reencoding_roundtrip_gives_the_same_record(key: str) -> None:
+    source = sample(key)
     expected = parse_page(source)
     for data in (source.encode("utf-8"), source.encode("cp1251", errors="replace")):
         for declared in (None, "utf-8", "windows-1251", "koi8-r"):
@@ -66,19 +90,20 @@ def test_reencoding_roundtrip_gives_the_same_record(source: str) -> None:
                 assert again.card.events == expected.card.events
 
 
-def test_utf8_page_read_as_cp1251_is_not_a_silent_card() -> None:
-    mojibake = CARD.encode("utf-8").decode("cp1251", errors="replace")
+def test_utf8_page_read_as_cp1251_is_not_a_silent_card(card: str) -> None:
+    mojibake = card.encode("utf-8").decode("cp1251", errors="replace")
     assert _outcome(mojibake) in ("unknown", "error")
 
 
-@pytest.mark.parametrize("source", SAMPLES)
-def test_tag_stripped_page_is_not_a_record(source: str) -> None:
+@pytest.mark.parametrize("key", SAMPLE_NAMES)
+def test_tag_stripped_page_is_not_a_record(key: str) -> None:
+    source = sample(key)
     stripped = re.sub(r"<[^>]*>", " ", source)
     assert _outcome(stripped) not in ("card", "results")
 
 
-def test_shuffled_event_rows_keep_every_event() -> None:
-    body = re.search(r'(<div id="cont2".*?</table>)', CARD, re.DOTALL)
+def test_shuffled_event_rows_keep_every_event(card: str) -> None:
+    body = re.search(r'(<div id="cont2".*?</table>)', card, re.DOTALL)
     assert body is not None
     rows = re.findall(r"<tr><td>.*?</tr>", body.group(1))
     assert len(rows) == 5
@@ -87,38 +112,38 @@ def test_shuffled_event_rows_keep_every_event() -> None:
     mutated = body.group(1)
     for original, replacement in zip(rows, shuffled, strict=True):
         mutated = mutated.replace(original, "\0" + replacement, 1)
-    card = parse_card(CARD.replace(body.group(1), mutated.replace("\0", "")))
-    original_card = parse_card(CARD)
-    assert sorted(e.name for e in card.events) == sorted(e.name for e in original_card.events)
+    shuffled_card = parse_card(card.replace(body.group(1), mutated.replace("\0", "")))
+    original_card = parse_card(card)
+    assert sorted(e.name for e in shuffled_card.events) == sorted(e.name for e in original_card.events)
 
 
-def test_person_row_cut_mid_row_is_warned_not_silent() -> None:
-    cut = CARD.replace("<td>ст.173.1 ч.2 п.б УК РФ</td>", "", 1)
+def test_person_row_cut_mid_row_is_warned_not_silent(card: str) -> None:
+    cut = card.replace("<td>ст.173.1 ч.2 п.б УК РФ</td>", "", 1)
     card = parse_card(cut)
     assert card.persons == ()
     assert any("ЛИЦА" in warning and "skipped" in warning for warning in card.warnings)
 
 
-def test_dropped_tab_label_raises() -> None:
-    dropped = re.sub(r'<li id="tab3".*?</li>', "", CARD, count=1, flags=re.DOTALL)
+def test_dropped_tab_label_raises(card: str) -> None:
+    dropped = re.sub(r'<li id="tab3".*?</li>', "", card, count=1, flags=re.DOTALL)
     with pytest.raises(PageFormatError, match="declares 6 tabs"):
         parse_card(dropped)
 
 
-def test_dropped_tab_body_raises_naming_it() -> None:
-    dropped = CARD.replace('id="cont3"', 'id="gone3"', 1)
+def test_dropped_tab_body_raises_naming_it(card: str) -> None:
+    dropped = card.replace('id="cont3"', 'id="gone3"', 1)
     with pytest.raises(PageFormatError, match="ЛИЦА"):
         parse_card(dropped)
 
 
-def test_criminal_card_without_persons_tab_raises() -> None:
-    without = re.sub(r'<li id="tab_id_DefList">.*?</li>', "", VINTAGE_CARD, count=1, flags=re.DOTALL)
+def test_criminal_card_without_persons_tab_raises(vintage_card: str) -> None:
+    without = re.sub(r'<li id="tab_id_DefList">.*?</li>', "", vintage_card, count=1, flags=re.DOTALL)
     with pytest.raises(PageFormatError, match="ЛИЦА"):
         parse_card(without)
 
 
-def test_unknown_tab_and_field_become_warnings() -> None:
-    renamed = CARD.replace("&nbsp;ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ&nbsp;", "&nbsp;НОВАЯ ВКЛАДКА&nbsp;", 1)
+def test_unknown_tab_and_field_become_warnings(card: str) -> None:
+    renamed = card.replace("&nbsp;ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ&nbsp;", "&nbsp;НОВАЯ ВКЛАДКА&nbsp;", 1)
     renamed = renamed.replace("<b>Признак рассмотрения дела</b>", "<b>Новое поле</b>", 1)
     card = parse_card(renamed)
     assert any("НОВАЯ ВКЛАДКА" in warning for warning in card.warnings)
@@ -126,31 +151,31 @@ def test_unknown_tab_and_field_become_warnings() -> None:
     assert card.uid == "03RS0003-01-2026-003803-62"
 
 
-def test_events_header_missing_raises() -> None:
-    broken = CARD.replace("<b>Наименование события</b>", "<b>Событие?</b>", 1)
+def test_events_header_missing_raises(card: str) -> None:
+    broken = card.replace("<b>Наименование события</b>", "<b>Событие?</b>", 1)
     with pytest.raises(PageFormatError, match="ДВИЖЕНИЕ ДЕЛА"):
         parse_card(broken)
 
 
-def test_deleted_listing_row_is_reported_against_the_counter() -> None:
-    rows = re.findall(r'<tr valign="top".*?</tr>', LISTING, re.DOTALL)
+def test_deleted_listing_row_is_reported_against_the_counter(listing: str) -> None:
+    rows = re.findall(r'<tr valign="top".*?</tr>', listing, re.DOTALL)
     assert len(rows) == 25
-    listing = parse_listing(LISTING.replace(rows[3], "", 1))
-    assert len(listing.rows) == 24
-    assert any("promises 25" in warning for warning in listing.warnings)
+    parsed = parse_listing(listing.replace(rows[3], "", 1))
+    assert len(parsed.rows) == 24
+    assert any("promises 25" in warning for warning in parsed.warnings)
 
 
-def test_listing_without_counter_raises() -> None:
+def test_listing_without_counter_raises(listing: str) -> None:
     with pytest.raises(PageFormatError, match="counter"):
-        parse_listing(LISTING.replace("Всего по запросу найдено", "Всего найдено записей"))
+        parse_listing(listing.replace("Всего по запросу найдено", "Всего найдено записей"))
 
 
-def test_listing_with_row_missing_a_cell_warns_and_skips() -> None:
-    rows = re.findall(r'<tr valign="top".*?</tr>', LISTING, re.DOTALL)
+def test_listing_with_row_missing_a_cell_warns_and_skips(listing: str) -> None:
+    rows = re.findall(r'<tr valign="top".*?</tr>', listing, re.DOTALL)
     damaged = re.sub(r"<td>\s*Попова Елена Викторовна\s*</td>", "", rows[0], count=1)
-    listing = parse_listing(LISTING.replace(rows[0], damaged, 1))
-    assert len(listing.rows) == 24
-    assert any("skipped" in warning for warning in listing.warnings)
+    parsed = parse_listing(listing.replace(rows[0], damaged, 1))
+    assert len(parsed.rows) == 24
+    assert any("skipped" in warning for warning in parsed.warnings)
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.reference import page_path
 from typer.testing import CliRunner
 
 from warduty.cli import app
 from warduty.sudrf import PageState, classify_page, decode_page, parse_captcha, parse_listing
 
-PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 SHELL = "<html><body><div id='content'>{}</div></body></html>"
 
 
 def _page(name: str) -> str:
-    return decode_page((PAGES / name).read_bytes())
+    return decode_page(page_path(name).read_bytes())
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_decode_trusts_bytes_over_declared_charset() -> None:
 
 
 def test_raw_cp1251_captcha_form_yields_id_and_png() -> None:
-    raw = (PAGES / "sudrf_captcha_form.html").read_bytes()
+    raw = page_path("sudrf_captcha_form.html").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     captcha = parse_captcha(decode_page(raw, "utf-8"))
@@ -107,7 +107,7 @@ def test_listing_rows_and_absolute_links() -> None:
 
 
 def test_cli_parse_prints_card_json() -> None:
-    result = CliRunner().invoke(app, ["parse", str(PAGES / "leninsky_ufa_criminal.html"), "--json"])
+    result = CliRunner().invoke(app, ["parse", str(page_path("leninsky_ufa_criminal.html")), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["kind"] == "card"
@@ -117,7 +117,7 @@ def test_cli_parse_prints_card_json() -> None:
 
 def test_cli_parse_reports_format_errors(tmp_path: Path) -> None:
     cut = tmp_path / "cut.html"
-    text = (PAGES / "leninsky_ufa_criminal.html").read_text(encoding="utf-8")
+    text = page_path("leninsky_ufa_criminal.html").read_text(encoding="utf-8")
     cut.write_bytes(text[: text.index('id="cont3"') + 300].encode("utf-8"))
     result = CliRunner().invoke(app, ["parse", str(cut), "--json"])
     assert result.exit_code == 1
@@ -125,5 +125,5 @@ def test_cli_parse_reports_format_errors(tmp_path: Path) -> None:
 
 
 def test_cli_parse_state(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["parse", str(PAGES / "ksoyu_listing_bad_new.html"), "--json"])
+    result = CliRunner().invoke(app, ["parse", str(page_path("ksoyu_listing_bad_new.html")), "--json"])
     assert json.loads(result.stdout) == {"kind": "state", "state": "empty"}

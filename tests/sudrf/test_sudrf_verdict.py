@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.reference import page_path
 
 from warduty.sudrf import decode_page, extract_verdict, parse_card, parse_document
 
@@ -108,14 +109,13 @@ def test_field_meets_its_floor(field: str) -> None:
 
 def test_real_embedded_acts_are_not_verdicts() -> None:
     """The real pages hold a dismissal (судебный штраф), civil rulings and a КоАП ruling: no verdict."""
-    pages = FIXTURES / "pages"
     texts = [
         act.text
         for name in ("leninsky_ufa_criminal", "kirov_koap", "sgs_1inst", "vsrk_appeal", "ksoy_cassation")
-        for act in parse_card(decode_page((pages / f"{name}.html").read_bytes())).acts
+        for act in parse_card(decode_page(page_path(f"{name}.html").read_bytes())).acts
         if act.text
     ]
-    texts.append(parse_document(decode_page((pages / "ksoyu_act_doc.html").read_bytes())).text)
+    texts.append(parse_document(decode_page(page_path("ksoyu_act_doc.html").read_bytes())).text)
     facts = [extract_verdict(text) for text in texts]
     assert [fact.is_verdict for fact in facts] == [False] * len(texts)
     assert facts[0].act_kind == "постановление"
