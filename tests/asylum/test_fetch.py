@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.asylum.conftest import FakeServer
-from tests.asylum.helpers import PAYLOADS, SYNTHETIC
+from tests.asylum.helpers import SYNTHETIC, payload
 from warduty.asylum import ExtractionTooBigError, SourceError, StructureChangedError
 from warduty.asylum.codes import DATASET_DIMENSIONS
 from warduty.asylum.fetch import (
@@ -87,10 +87,10 @@ async def test_sdmx_csv_path_header_only_fault_and_5xx(fake_server: FakeServer) 
         assert fake_server.requests[-1][0].endswith(
             "/sdmx/2.1/data/migr_asyappctzm/M.PER.RU.T.FRST.TOTAL.DE+EU27_2020"
         )
-        header_only = (PAYLOADS / "eurostat_sdmxcsv_empty_result_header_only.csv").read_bytes()
+        header_only = payload("eurostat_sdmxcsv_empty_result_header_only.csv").read_bytes()
         fake_server.route = lambda path, query: (200, header_only)
         assert (await fetch_eurostat(fetcher, QUERY, fmt="csv", backoff=0)).empty
-        fault = (PAYLOADS / "eurostat_sdmx_soap_fault_invalid_dimension.xml").read_bytes()
+        fault = payload("eurostat_sdmx_soap_fault_invalid_dimension.xml").read_bytes()
         fake_server.route = lambda path, query: (400, fault)
         with pytest.raises(SourceError, match="150"):
             await fetch_eurostat(fetcher, QUERY, fmt="csv", backoff=0)

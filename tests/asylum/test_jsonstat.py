@@ -4,18 +4,18 @@ import json
 
 import pytest
 
-from tests.asylum.helpers import PAYLOADS, SYNTHETIC
+from tests.asylum.helpers import SYNTHETIC, payload
 from warduty.asylum import PayloadError, SourceError, StructureChangedError
 from warduty.asylum.eurostat import read_jsonstat
 from warduty.asylum.jsonstat import decode_jsonstat
 
-HICP = PAYLOADS / "eurostat_jsonstat_prc_hicp_manr_EA_recorded.json"
+HICP = "eurostat_jsonstat_prc_hicp_manr_EA_recorded.json"
 APPS = SYNTHETIC / "migr_asyappctzm_RU_SYNTHETIC.jsonstat.json"
 DECISIONS = SYNTHETIC / "migr_asydcfstq_RU_SYNTHETIC.jsonstat.json"
 
 
 def test_any_eurostat_dataset_decodes_to_its_cells() -> None:
-    cube = decode_jsonstat(HICP.read_bytes())
+    cube = decode_jsonstat(payload(HICP).read_bytes())
     assert cube.ids == ("freq", "unit", "coicop", "geo", "time")
     assert cube.updated == "2026-02-06T23:00:00+0100"
     cells = [(cube.coordinates(c)["time"], c.value, c.flag) for c in cube.cells]
@@ -145,4 +145,4 @@ def test_error_object_and_soap_fault_are_source_errors() -> None:
         read_jsonstat(error)
     assert caught.value.status == 400
     with pytest.raises(SourceError, match="150"):
-        read_jsonstat((PAYLOADS / "eurostat_sdmx_soap_fault_invalid_dimension.xml").read_bytes())
+        read_jsonstat(payload("eurostat_sdmx_soap_fault_invalid_dimension.xml").read_bytes())

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.asylum.helpers import PAYLOADS, SYNTHETIC, make_xlsx
+from tests.asylum.helpers import SYNTHETIC, make_xlsx, payload
 from warduty.asylum import NoDataError, PayloadError, StructureChangedError, read_payload
 from warduty.asylum.ukho import read_ukho
 from warduty.asylum.unhcr import read_unhcr
@@ -46,7 +46,7 @@ def test_unhcr_asylum_applications_by_iso3_country_of_asylum() -> None:
 
 
 def test_real_unhcr_population_responses_are_refused_with_the_reason() -> None:
-    responses = json.loads((PAYLOADS / "unhcr_population_v1_responses.json").read_text())
+    responses = json.loads(payload("unhcr_population_v1_responses.json").read_text())
     for request, body in responses.items():
         match = "population endpoint" if "items" in body else "no 'items'"
         with pytest.raises(PayloadError, match=match):

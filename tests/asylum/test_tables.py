@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.asylum.helpers import PAYLOADS, SYNTHETIC
+from tests.asylum.helpers import REAL_PAYLOADS, SYNTHETIC, payload, require
 from warduty.asylum import NoDataError, PayloadError, SourceError, StructureChangedError, read_payload
 from warduty.asylum.eurostat import read_csv, read_csv_json, read_jsonstat, read_tsv_payload
 from warduty.asylum.load import detect_format
@@ -48,7 +48,7 @@ def test_tsv_quirks_trailing_spaces_crlf_and_flags() -> None:
 
 def test_legacy_bulk_tsv_is_mapped() -> None:
     result = read_payload(
-        (PAYLOADS / "eurostat_legacy_bulk_migr_asyappctza_2017_excerpt.tsv").read_bytes(),
+        payload("eurostat_legacy_bulk_migr_asyappctza_2017_excerpt.tsv").read_bytes(),
         name="eurostat_legacy_bulk_migr_asyappctza_2017_excerpt.tsv",
     )
     assert result.legacy and result.dataset == "migr_asyappctza"
@@ -59,7 +59,7 @@ def test_legacy_bulk_tsv_is_mapped() -> None:
 
 
 def test_rows_as_json_with_boolean_artefact_fail_clearly_and_map_once_repaired() -> None:
-    path = PAYLOADS / "eurostat_migr_asyappctzm_sdmxcsv_rows_2022_asJSON.json"
+    path = payload("eurostat_migr_asyappctzm_sdmxcsv_rows_2022_asJSON.json")
     with pytest.raises(PayloadError, match="boolean True, not a code"):
         read_payload(path.read_bytes())
     rows = json.loads(path.read_text())
@@ -81,18 +81,18 @@ def test_other_eurostat_csv_fixtures_parse_but_are_not_asylum_data() -> None:
             [("2026-07", 102.59, ""), ("2026-08", 103.15, ""), ("2026-09", 103.81, "e")],
         ),
     ]:
-        payload = (PAYLOADS / name).read_bytes()
-        table = read_sdmx_csv(payload)
+        data = payload(name).read_bytes()
+        table = read_sdmx_csv(data)
         assert [(r.period, r.value, r.flag) for r in table.rows] == cells
         with pytest.raises(StructureChangedError, match="not an asylum dataset"):
-            read_payload(payload)
+            read_payload(data)
 
 
 def test_header_only_csv_soap_fault_and_truncated_csv() -> None:
     with pytest.raises(NoDataError, match="header and no rows"):
-        read_payload((PAYLOADS / "eurostat_sdmxcsv_empty_result_header_only.csv").read_bytes())
+        read_payload(payload("eurostat_sdmxcsv_empty_result_header_only.csv").read_bytes())
     with pytest.raises(SourceError, match="INVALID_QUERY_DIMENSION_VALUE"):
-        read_payload((PAYLOADS / "eurostat_sdmx_soap_fault_invalid_dimension.xml").read_bytes())
+        read_payload(payload("eurostat_sdmx_soap_fault_invalid_dimension.xml").read_bytes())
     data = CSV.read_bytes()
     with pytest.raises(PayloadError, match="truncated"):
         read_csv(data[: data.rindex(b",2024-12") + 4])
@@ -141,7 +141,9 @@ def test_every_example_payload_is_recognised() -> None:
         "unhcr_population_v1_responses.json": "unhcr-json",
     }
     found = {
-        p.name: detect_format(p.read_bytes()) for p in PAYLOADS.iterdir() if p.is_file() and p.suffix != ".md"
+        p.name: detect_format(p.read_bytes())
+        for p in require(REAL_PAYLOADS).iterdir()
+        if p.is_file() and p.suffix != ".md"
     }
     assert found == expected
     with pytest.raises(PayloadError, match="SDMX-ML"):
