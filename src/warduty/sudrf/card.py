@@ -70,6 +70,8 @@ _CASE_HEADING = re.compile(r"^ДЕЛО\s*№\s*(\S.*)$", re.IGNORECASE)
 _TAB_COUNT = re.compile(r"index\(\s*\d+\s*,\s*(\d+)\s*\)")
 _HEADING_MARK = re.compile(r"""class\s*=\s*["']?(?:casenumber|case-num)\b""")
 _DOCKET_MARK = re.compile(r"""class\s*=\s*["']?(?:title|name-instanse)\b""")
+_HTML_OPEN = re.compile(r"<html\b", re.IGNORECASE)
+_HTML_CLOSE = re.compile(r"</html\s*>", re.IGNORECASE)
 _HIDDEN = re.compile(r"информация\s+скрыта|сведения\s+скрыты", re.IGNORECASE)
 
 _UID, _RECEIVED, _CATEGORY, _JUDGE, _DECIDED, _RESULT, _BUILDING = (
@@ -156,9 +158,16 @@ class _Tab:
 
 
 def require_complete(html: str) -> None:
-    """A page cut short still parses; refuse it so a half card is never taken for a whole one."""
+    """A page cut short still parses; refuse it so a half card is never taken for a whole one.
+
+    Cards embed acts as whole HTML documents (``<HTML>…</HTML>`` inside ``div#cont_docN``), so a page cut
+    just after an embedded act also ends in ``</html>``: every ``<html`` must be closed as well.
+    """
     if "</html>" not in html[-400:].lower():
         raise PageFormatError("page is truncated: it does not end with </html>")
+    opened, closed = len(_HTML_OPEN.findall(html)), len(_HTML_CLOSE.findall(html))
+    if opened > closed:
+        raise PageFormatError(f"page is truncated: {opened} <html> tags but only {closed} </html>")
 
 
 def parse_card(html: str) -> CaseCard:
