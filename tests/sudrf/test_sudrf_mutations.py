@@ -21,6 +21,9 @@ SAMPLE_NAMES = {
     "vintage_card": "synthetic_vintage_criminal_card.html",
     "listing": "ksoyu_listing_acts.html",
     "civil_card": "zavolgskiy_card.html",
+    "vintage_listing": "samara_kas_appeal_uid_results.html",
+    "vintage_listing_rows": "synthetic_vintage_listing.html",
+    "cassation_card": "ksoyu_card_criminal.html",
 }
 
 
@@ -88,11 +91,54 @@ def test_reencoding_roundtrip_gives_the_same_record(key: str) -> None:
                 assert again.card is not None
                 assert again.card.persons == expected.card.persons
                 assert again.card.events == expected.card.events
+            if expected.listing is not None:
+                assert again.listing is not None
+                assert again.listing.rows == expected.listing.rows
+                assert again.listing.total == expected.listing.total
 
 
-def test_utf8_page_read_as_cp1251_is_not_a_silent_card(card: str) -> None:
-    mojibake = card.encode("utf-8").decode("cp1251", errors="replace")
+@pytest.mark.parametrize(
+    "key", ["standard_card", "cassation_card", "vintage_listing", "vintage_listing_rows"]
+)
+def test_utf8_page_read_as_cp1251_is_not_a_silent_record(key: str) -> None:
+    mojibake = sample(key).encode("utf-8").decode("cp1251", errors="replace")
     assert _outcome(mojibake) in ("unknown", "error")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(where=st.floats(min_value=0, max_value=1), length=st.integers(min_value=1, max_value=3000))
+def test_deleting_a_slice_of_a_vintage_list_gives_record_state_or_error(where: float, length: int) -> None:
+    page = sample("vintage_listing_rows")
+    offset = int(where * (len(page) - 1))
+    mutated = page[:offset] + page[offset + length :]
+    try:
+        parsed = parse_page(mutated)
+    except PageFormatError as exc:
+        assert exc.reason
+        return
+    if parsed.listing is not None:
+        # Whatever survives is a row the page really holds, and a lost row is reported.
+        original = {row.case_number: row for row in parse_listing(page).rows}
+        for row in parsed.listing.rows:
+            assert row.case_number in original
+        if len(parsed.listing.rows) < len(original):
+            assert parsed.listing.warnings
+
+
+def test_vintage_list_rows_in_another_order_are_all_read() -> None:
+    page = sample("vintage_listing_rows")
+    rows = re.findall(r"<tr onmouseout=.*?</tr>", page, re.DOTALL)
+    assert len(rows) == 5
+    shuffled = rows[:]
+    random.Random(3).shuffle(shuffled)
+    mutated = page
+    for original, replacement in zip(rows, shuffled, strict=True):
+        mutated = mutated.replace(original, "\0" + replacement, 1)
+    listing = parse_listing(mutated.replace("\0", ""))
+    assert sorted(row.case_number for row in listing.rows) == sorted(
+        r.case_number for r in parse_listing(page).rows
+    )
+    assert listing.warnings == ()
 
 
 @pytest.mark.parametrize("key", SAMPLE_NAMES)
@@ -179,7 +225,19 @@ def test_listing_with_row_missing_a_cell_warns_and_skips(listing: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "hostile", ["", "   ", "<html>", "\x00\x01\x02", "<" * 5000, "<table id=tablcont>" * 200]
+    "hostile",
+    [
+        "",
+        "   ",
+        "<html>",
+        "\x00\x01\x02",
+        "<" * 5000,
+        "<table id=tablcont>" * 200,
+        "<div id=resultTable><table class=law-case-table>" * 300
+        + "Всего по запросу найдено - <b>9</b></html>",
+        '<div class="lawcase-count">Всего по запросу найдено - <b>' + "9" * 5000 + "</b></div></html>",
+        "<div id=resultTable><table class=law-case-table><thead><tr><td>Номер дела" * 50 + "</html>",
+    ],
 )
 def test_hostile_input_is_a_state(hostile: str) -> None:
     assert parse_page(hostile).state in (PageState.UNKNOWN,) or _outcome(hostile) == "error"

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.reference import page_path
+from tests.reference import REAL_PAGES, page_path, real_page_names, require
 from typer.testing import CliRunner
 
 from warduty.cli import app
-from warduty.sudrf import PageState, classify_page, decode_page, parse_captcha, parse_listing
+from warduty.sudrf import PageState, classify_page, decode_page, parse_captcha, parse_listing, parse_page
 
 SHELL = "<html><body><div id='content'>{}</div></body></html>"
 
@@ -21,21 +21,50 @@ def _page(name: str) -> str:
     return decode_page(page_path(name).read_bytes())
 
 
-@pytest.mark.parametrize(
-    ("name", "state"),
-    [
-        ("leninsky_ufa_criminal.html", PageState.CARD),
-        ("zavolgskiy_card.html", PageState.CARD),
-        ("ksoyu_listing_acts.html", PageState.RESULTS),
-        ("ksoyu_listing_bad_new.html", PageState.EMPTY),
-        ("ksoyu_listing_captcha_gate.html", PageState.CAPTCHA),
-        ("sudrf_captcha_form.html", PageState.CAPTCHA),
-        ("ksoyu_temporarily_unavailable.html", PageState.UNAVAILABLE),
-        ("ksoyu_act_doc.html", PageState.DOCUMENT),
-    ],
-)
-def test_real_pages_are_classified(name: str, state: PageState) -> None:
-    assert classify_page(_page(name)) is state
+# Every real page in ../shared/reference/pages and the state it is (checked by eye against the page).
+REAL_PAGE_STATES = {
+    "blag_card.html": PageState.CARD,
+    "kirov_koap.html": PageState.CARD,
+    "ksoy_cassation.html": PageState.CARD,
+    "ksoyu_act_doc.html": PageState.DOCUMENT,
+    "ksoyu_card_criminal.html": PageState.CARD,
+    "ksoyu_card_kas.html": PageState.CARD,
+    "ksoyu_card_koap.html": PageState.CARD,
+    "ksoyu_case_card.html": PageState.CARD,
+    "ksoyu_listing_acts.html": PageState.RESULTS,
+    "ksoyu_listing_adm33_koap.html": PageState.RESULTS,
+    "ksoyu_listing_appeal_delo_id.html": PageState.RESULTS,
+    "ksoyu_listing_bad_new.html": PageState.EMPTY,
+    "ksoyu_listing_captcha_gate.html": PageState.CAPTCHA,
+    "ksoyu_temporarily_unavailable.html": PageState.UNAVAILABLE,
+    "leninsky_ufa_criminal.html": PageState.CARD,
+    "samara_kas_appeal_card.html": PageState.CARD,
+    "samara_kas_appeal_uid_results.html": PageState.RESULTS,
+    "sgs_1inst.html": PageState.CARD,
+    "sgs_card.html": PageState.CARD,
+    "sudrf_captcha_form.html": PageState.CAPTCHA,
+    "vsrk_appeal.html": PageState.CARD,
+    "vsrk_chzh.html": PageState.CARD,
+    "zavolgskiy_card.html": PageState.CARD,
+}
+OUR_PAGE_STATES = {
+    "synthetic_standard_criminal_listing.html": PageState.RESULTS,
+    "synthetic_vintage_listing.html": PageState.RESULTS,
+    "synthetic_vintage_criminal_card.html": PageState.CARD,
+}
+
+
+def test_every_real_page_has_a_state_here() -> None:
+    names = real_page_names() if require(REAL_PAGES) else []
+    assert len(names) >= 23
+    assert sorted(names) == sorted(REAL_PAGE_STATES)
+
+
+@pytest.mark.parametrize(("name", "state"), sorted({**REAL_PAGE_STATES, **OUR_PAGE_STATES}.items()))
+def test_pages_are_classified(name: str, state: PageState) -> None:
+    html = _page(name)
+    assert classify_page(html) is state
+    assert parse_page(html).state is state
 
 
 @pytest.mark.parametrize(
@@ -95,15 +124,17 @@ def test_listing_rows_and_absolute_links() -> None:
     listing = parse_listing(_page("synthetic_vintage_listing.html"), base_url="http://127.0.0.1:8080/x/")
     first = listing.rows[0]
     assert first.card_url.startswith(
-        "http://127.0.0.1:8080/modules.php?name=sud_delo&name_op=case&_id=4410001"
+        "http://127.0.0.1:8080/modules.php?name=sud_delo&name_op=case&_id=4410041"
     )
     assert (first.case_id, first.received, first.legal_force) == (
-        "4410001",
+        "4410041",
         date(2024, 2, 15),
         date(2024, 4, 20),
     )
+    assert [url.rsplit("_doc=", 1)[1][0] for url in first.act_urls] == ["1", "2"]
     assert first.act_urls[0].startswith("http://127.0.0.1:8080/modules.php?")
     assert listing.rows[2].result == "Уголовное дело ПРЕКРАЩЕНО\nПрочие основания"
+    assert listing.rows[2].case_number_raw == "1-43/2024 (1-7/2024;)"
 
 
 def test_cli_parse_prints_card_json() -> None:
