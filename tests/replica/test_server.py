@@ -81,7 +81,10 @@ def html(response: httpx.Response) -> str:
 
 
 def counter(page: str) -> tuple[int, int, int]:
-    match = re.search(r"найдено [—-] (\d+)\. (?:На странице записи|Показаны записи) с (\d+)\s+по (\d+)", page)
+    plain = re.sub(r"<[^>]+>", "", page).replace("&nbsp;", " ")
+    match = re.search(
+        r"найдено [—-] (\d+)\.\s+(?:На странице записи|Показаны записи) с (\d+)\s+по (\d+)", plain
+    )
     assert match, "no counter on the page"
     total, first, last = (int(g) for g in match.groups())
     return total, first, last
