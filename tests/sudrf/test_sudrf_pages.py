@@ -27,6 +27,8 @@ def _page(name: str) -> str:
         ("leninsky_ufa_criminal.html", PageState.CARD),
         ("zavolgskiy_card.html", PageState.CARD),
         ("ksoyu_listing_acts.html", PageState.RESULTS),
+        ("samara_kas_appeal_uid_results.html", PageState.RESULTS),
+        ("synthetic_vintage_listing.html", PageState.RESULTS),
         ("ksoyu_listing_bad_new.html", PageState.EMPTY),
         ("ksoyu_listing_captcha_gate.html", PageState.CAPTCHA),
         ("sudrf_captcha_form.html", PageState.CAPTCHA),
@@ -95,15 +97,17 @@ def test_listing_rows_and_absolute_links() -> None:
     listing = parse_listing(_page("synthetic_vintage_listing.html"), base_url="http://127.0.0.1:8080/x/")
     first = listing.rows[0]
     assert first.card_url.startswith(
-        "http://127.0.0.1:8080/modules.php?name=sud_delo&name_op=case&_id=4410001"
+        "http://127.0.0.1:8080/modules.php?name=sud_delo&name_op=case&_id=4410041"
     )
     assert (first.case_id, first.received, first.legal_force) == (
-        "4410001",
+        "4410041",
         date(2024, 2, 15),
         date(2024, 4, 20),
     )
+    assert [url.rsplit("_doc=", 1)[1][0] for url in first.act_urls] == ["1", "2"]
     assert first.act_urls[0].startswith("http://127.0.0.1:8080/modules.php?")
     assert listing.rows[2].result == "Уголовное дело ПРЕКРАЩЕНО\nПрочие основания"
+    assert listing.rows[2].case_number_raw == "1-43/2024 (1-7/2024;)"
 
 
 def test_cli_parse_prints_card_json() -> None:

@@ -255,6 +255,18 @@ def _tab_kind(label: str) -> str | None:
     return None
 
 
+def _content_rows(body: LexborNode) -> int:
+    """Rows with text in a tab's tables, less the first such row (the column header)."""
+    rows = [
+        row for row in body.css("tr") if any(cell.tag == "td" and cell_text(cell) for cell in row_cells(row))
+    ]
+    return max(0, len(rows) - 1)
+
+
+def _rows_phrase(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
 def _first_table(body: LexborNode, label: str) -> LexborNode:
     table = body.css_first("table")
     if table is None:
@@ -274,6 +286,10 @@ def _assemble(
     for tab in tabs:
         if tab.kind is None:
             warnings.append(f"unknown tab {tab.label!r} left unread")
+        elif tab.kind == IGNORED:
+            unread = _content_rows(tab.body)
+            if unread:
+                warnings.append(f"tab {tab.label!r} not read ({_rows_phrase(unread)} skipped)")
         elif tab.kind == CASE:
             fields.extend(label_values(_first_table(tab.body, tab.label), tab.label, warnings))
         elif tab.kind == EVENTS:
@@ -424,7 +440,12 @@ def _people(table: LexborNode, label: str, warnings: list[str]) -> tuple[list[Ca
         raise PageFormatError(f"{label}: header has neither a role nor a «Перечень статей» column")
     persons: list[CardPerson] = []
     parties: list[CardParty] = []
-    for cells in _data_rows(table, label, header, start, warnings):
+    data_rows = _data_rows(table, label, header, start, warnings)
+    for key, position in header.ignored:
+        filled = sum(1 for cells in data_rows if cells[position])
+        if filled:
+            warnings.append(f"{label}: column {key!r} not read (a value in {_rows_phrase(filled)})")
+    for cells in data_rows:
         get = _getter(cells, header)
         name_raw = get("name") or ""
         hidden = bool(_HIDDEN.search(name_raw))

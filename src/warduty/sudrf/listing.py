@@ -1,7 +1,11 @@
 """Search result lists of both engines, checked against their counter.
 
 Standard: ``table#tablcont`` whose header names «№ дела»; counter «Всего по запросу найдено — N. На
-странице записи с F по L». Vintage: ``table#resultTable``; counter in ``div.lawcase-count``.
+странице записи с F по L» in a plain cell. Vintage (samara_kas_appeal_uid_results.html):
+``div#resultTable > table.law-case-table`` whose ``thead`` names «Номер дела»; counter in
+``div.lawcase-count`` «Всего по запросу найдено - <b>N</b>. На странице записи с <b>F</b> по <b>L</b>.»;
+act links are card links with ``_doc=K``. The page repeats every row as a mobile card (``div#resultMob``),
+which is not read.
 """
 
 from __future__ import annotations
@@ -32,34 +36,45 @@ _COLUMN_SPEC: dict[str, LabelTest] = {
     "info": lambda key: bool(key),
 }
 _CARD_LINK = re.compile(r"name_op=case", re.IGNORECASE)
+_VINTAGE_ACT_LINK = re.compile(r"[?&]_doc=\d", re.IGNORECASE)
+
+
+def find_result_table(tree: LexborHTMLParser) -> tuple[Engine, LexborNode] | None:
+    """The engine and result table of a result page, or None when the page has none."""
+    for table in tree.css("div#resultTable > table.law-case-table"):
+        if _names_case_number(table, "НОМЕР ДЕЛА"):
+            return Engine.VINTAGE, table
+    for table in tree.css("table#tablcont"):
+        if _names_case_number(table, "№ ДЕЛА"):
+            return Engine.STANDARD, table
+    return None
+
+
+def _names_case_number(table: LexborNode, label: str) -> bool:
+    # Header cells are th on the standard engine and td inside thead on the vintage one.
+    header_cells = [*table.css("th"), *table.css("thead td")]
+    return any(label_key(cell_text(cell)).startswith(label) for cell in header_cells)
 
 
 def parse_listing(html: str, base_url: str | None = None) -> Listing:
     """Rows, counter and page range of a result page. Raises ``PageFormatError`` on a structural break."""
     require_complete(html)
     tree = LexborHTMLParser(html)
-    table = tree.css_first("table#resultTable")
-    if table is not None:
-        engine = Engine.VINTAGE
-        counter_node = tree.css_first("div.lawcase-count")
-        counter = squash(counter_node.text()) if counter_node is not None else ""
-    else:
-        engine = Engine.STANDARD
-        table = next((t for t in tree.css("table#tablcont") if _is_result_table(t)), None)
-        if table is None:
-            raise PageFormatError("no result table (table#tablcont with «№ дела» or table#resultTable)")
-        counter = _standard_counter(tree)
+    found = find_result_table(tree)
+    if found is None:
+        raise PageFormatError(
+            "no result table (table#tablcont naming «№ дела», or div#resultTable > table.law-case-table"
+            " naming «Номер дела»)"
+        )
+    engine, table = found
+    counter = _vintage_counter(tree) if engine is Engine.VINTAGE else _standard_counter(tree)
     warnings: list[str] = []
-    rows = _rows(table, base_url, warnings)
+    rows = _rows(table, engine, base_url, warnings)
     total, first, last = _counter(counter)
     _check(total, first, last, len(rows), warnings)
     return Listing(
         engine=engine, total=total, first=first, last=last, rows=tuple(rows), warnings=tuple(warnings)
     )
-
-
-def _is_result_table(table: LexborNode) -> bool:
-    return any("№ ДЕЛА" in label_key(cell_text(th)) for th in table.css("th"))
 
 
 def _standard_counter(tree: LexborHTMLParser) -> str:
@@ -68,6 +83,11 @@ def _standard_counter(tree: LexborHTMLParser) -> str:
         if "Всего по запросу найдено" in text and len(text) < 400:
             return squash(text)
     return ""
+
+
+def _vintage_counter(tree: LexborHTMLParser) -> str:
+    node = tree.css_first("div.lawcase-count")
+    return squash(node.text()) if node is not None else ""
 
 
 def _counter(text: str) -> tuple[int, int | None, int | None]:
@@ -93,11 +113,12 @@ def _check(total: int, first: int | None, last: int | None, count: int, warnings
         warnings.append(f"{count} rows parsed but the page range {first}–{last} promises {expected}")
 
 
-def _rows(table: LexborNode, base_url: str | None, warnings: list[str]) -> list[ListingRow]:
+def _rows(table: LexborNode, engine: Engine, base_url: str | None, warnings: list[str]) -> list[ListingRow]:
     all_rows = table_rows(table)
     start, header = find_header(
         all_rows, _COLUMN_SPEC, ("case_number", "received", "info"), lambda key: False, "result table"
     )
+    warnings.extend(f"result table: unknown column «{label}» not read" for label in header.unknown)
     rows: list[ListingRow] = []
     for number, row in enumerate(all_rows[start + 1 :], start=1):
         cells = row_cells(row)
@@ -106,7 +127,7 @@ def _rows(table: LexborNode, base_url: str | None, warnings: list[str]) -> list[
         if len(cells) != header.width:
             warnings.append(f"result row {number} has {len(cells)} cells, header has {header.width}; skipped")
             continue
-        parsed = _row(cells, header.columns, base_url)
+        parsed = _row(cells, header.columns, engine, base_url)
         if parsed is None:
             warnings.append(f"result row {number} has no card link; skipped")
             continue
@@ -114,7 +135,9 @@ def _rows(table: LexborNode, base_url: str | None, warnings: list[str]) -> list[
     return rows
 
 
-def _row(cells: list[LexborNode], columns: Mapping[str, int], base_url: str | None) -> ListingRow | None:
+def _row(
+    cells: list[LexborNode], columns: Mapping[str, int], engine: Engine, base_url: str | None
+) -> ListingRow | None:
     def text(name: str) -> str:
         position = columns.get(name)
         return cell_text(cells[position]) if position is not None else ""
@@ -128,12 +151,8 @@ def _row(cells: list[LexborNode], columns: Mapping[str, int], base_url: str | No
     number_raw = squash(link.text()) or squash(number_cell.text())
     acts_position = columns.get("acts")
     act_cells = [cells[acts_position]] if acts_position is not None else cells
-    act_urls = tuple(
-        _absolute(a.attributes.get("href") or "", base_url)
-        for cell in act_cells
-        for a in cell.css("a")
-        if "name_op=doc" in (a.attributes.get("href") or "")
-    )
+    act_hrefs = (a.attributes.get("href") or "" for cell in act_cells for a in cell.css("a"))
+    act_urls = tuple(_absolute(act, base_url) for act in act_hrefs if _is_act_link(act, engine))
     received_raw, decided_raw, force_raw = text("received"), text("decided"), text("legal_force")
     return ListingRow(
         case_number=number_raw.split()[0] if number_raw else "",
@@ -152,6 +171,13 @@ def _row(cells: list[LexborNode], columns: Mapping[str, int], base_url: str | No
         legal_force_raw=force_raw,
         act_urls=act_urls,
     )
+
+
+def _is_act_link(href: str, engine: Engine) -> bool:
+    if engine is Engine.VINTAGE:
+        # The vintage engine opens an act as the card's document tab: name_op=case&…&_doc=K.
+        return bool(_CARD_LINK.search(href) and _VINTAGE_ACT_LINK.search(href))
+    return "name_op=doc" in href
 
 
 def _first(query: dict[str, list[str]], *names: str) -> str | None:

@@ -13,6 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from warduty.sudrf.listing import find_result_table
 from warduty.sudrf.records import Captcha
 
 
@@ -57,7 +58,7 @@ _PHRASES: tuple[tuple[PageState, tuple[str, ...]], ...] = (
     (PageState.EMPTY_DOCUMENT, ("ПУСТОЙ ДОКУМЕНТ",)),
 )
 _EMPTY_PHRASES = ("Данных по запросу не обнаружено", "Ничего не найдено")
-_COUNTER_PHRASES = ("Всего по запросу найдено", "lawcase-count")
+_COUNTER_PHRASE = "Всего по запросу найдено"
 _SEARCH_FIELD = re.compile(r"""name\s*=\s*["']?[a-z0-9_]*case__case_numberss""", re.IGNORECASE)
 _CAPTCHA_INPUT = re.compile(r"""name\s*=\s*["']?captchaid\b""", re.IGNORECASE)
 _CAPTCHA_ID = re.compile(r"""<input[^>]*name\s*=\s*["']?captchaid["']?[^>]*>""", re.IGNORECASE)
@@ -77,7 +78,7 @@ def classify_page(html: str) -> PageState:
         return PageState.CARD
     if _CAPTCHA_INPUT.search(html):
         return PageState.CAPTCHA
-    if has_result_table(tree) and any(phrase in html for phrase in _COUNTER_PHRASES):
+    if find_result_table(tree) is not None and _COUNTER_PHRASE in html:
         return PageState.RESULTS
     if any(phrase in html for phrase in _EMPTY_PHRASES):
         return PageState.EMPTY
@@ -92,12 +93,6 @@ def is_card(tree: LexborHTMLParser) -> bool:
     standard = tree.css_first("div.casenumber") is not None and tree.css_first("li#tab1") is not None
     vintage = tree.css_first("div.case-num") is not None and tree.css_first("#case_bookmarks") is not None
     return standard or vintage
-
-
-def has_result_table(tree: LexborHTMLParser) -> bool:
-    if tree.css_first("table#resultTable") is not None:
-        return True
-    return any("№ ДЕЛА" in node.text().upper() for node in tree.css("table#tablcont th"))
 
 
 def parse_captcha(html: str) -> Captcha:

@@ -45,11 +45,13 @@ def table_rows(table: LexborNode) -> list[LexborNode]:
 
 @dataclass(frozen=True, slots=True)
 class HeaderMap:
-    """Where each field's column is, how many columns the header has, and labels nobody claimed."""
+    """Where each field's column is, how many columns the header has, labels nobody claimed, and the
+    columns the caller chose not to read (label, position)."""
 
     columns: Mapping[str, int]
     width: int
     unknown: tuple[str, ...]
+    ignored: tuple[tuple[str, int], ...] = ()
 
 
 def find_header(
@@ -64,14 +66,20 @@ def find_header(
         keys = [label_key(cell_text(cell)) for cell in row_cells(row)]
         columns: dict[str, int] = {}
         unknown: list[str] = []
+        skipped: list[tuple[str, int]] = []
         for position, key in enumerate(keys):
             field = next((name for name, test in spec.items() if name not in columns and test(key)), None)
             if field is not None:
                 columns[field] = position
-            elif key and not ignored(key):
+            elif key and ignored(key):
+                skipped.append((key, position))
+            elif key:
                 unknown.append(key)
         if all(name in columns for name in required):
-            return index, HeaderMap(columns=columns, width=len(keys), unknown=tuple(unknown))
+            header = HeaderMap(
+                columns=columns, width=len(keys), unknown=tuple(unknown), ignored=tuple(skipped)
+            )
+            return index, header
     raise PageFormatError(f"{what}: no header row naming {', '.join(required)}")
 
 
