@@ -9,7 +9,7 @@ import pytest
 
 from tests.replica.synthetic import CAPTCHA_A, STANDARD, VINTAGE, make_case
 from warduty.courts import load_registry
-from warduty.replica import pages, pages_standard, pages_vintage
+from warduty.replica import pages, pages_form, pages_standard, pages_vintage
 from warduty.replica.captcha import load_captcha_images
 from warduty.replica.pages import case_view
 from warduty.replica.server import encode_page
@@ -92,20 +92,19 @@ def test_state_pages_are_classified() -> None:
     court = load_registry().by_code(CAPTCHA_A)
     image = load_captcha_images()[0]
     captcha = served(
-        pages.search_form_page(court, "standard", captcha_png_base64=image.base64, captcha_id="abc")
+        pages_form.search_form_page(court, "standard", captcha_png_base64=image.base64, captcha_id="abc")
     )
     assert classify_page(captcha) is PageState.CAPTCHA
     parsed = parse_captcha(captcha)
     assert parsed.captcha_id == "abc" and parsed.image == image.png
-    wrong = served(
-        pages.search_form_page(
-            court, "vintage", captcha_png_base64=image.base64, captcha_id="x", wrong_answer=True
-        )
-    )
-    assert classify_page(wrong) is PageState.CAPTCHA
+    for engine in ("standard", "vintage"):
+        wrong = served(pages_form.wrong_captcha_page(court, engine))  # type: ignore[arg-type]
+        assert classify_page(wrong) is PageState.CAPTCHA
+        assert parse_captcha(wrong).image is None  # no new image: the crawler has to ask for the form
     for engine in ("standard", "vintage"):
         assert classify_page(served(pages.no_data_page(court, engine))) is PageState.EMPTY  # type: ignore[arg-type]
-        assert classify_page(served(pages.search_form_page(court, engine))) is PageState.SEARCH_FORM  # type: ignore[arg-type]
+        form = served(pages_form.search_form_page(court, engine))  # type: ignore[arg-type]
+        assert classify_page(form) is PageState.SEARCH_FORM
     assert classify_page(served(pages.throttle_page(court))) is PageState.UNAVAILABLE
     assert classify_page(served(pages.empty_document_page(court))) is PageState.EMPTY_DOCUMENT
     assert classify_page(served(pages.unknown_server_page("x--y.sudrf.ru"))) is PageState.SERVER_NOT_FOUND

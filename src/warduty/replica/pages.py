@@ -15,6 +15,7 @@ from datetime import date
 from html import escape
 
 from warduty.courts import Court
+from warduty.replica import chrome
 from warduty.replica.model import (
     ReplicaAct,
     ReplicaCase,
@@ -132,30 +133,58 @@ def _mark_anonymised(escaped_line: str) -> str:
     return _ANONYMISED.sub(wrap, escaped_line)
 
 
-def act_body(act: ReplicaAct) -> str:
-    """The act text as the sites embed it: one justified paragraph per line."""
+# How a court's software lays out an act: plain justified paragraphs (``leninsky_ufa_criminal.html``),
+# the date and the town side by side in a two-cell table (``ksoyu_act_doc.html``), or paragraphs broken
+# with ``<br>`` where the clerk pressed Shift+Enter.
+ACT_LAYOUTS = ("paragraphs", "date_table", "line_breaks")
+_DATE_TOWN = re.compile(
+    r"^(?P<date>(?:«?\d{1,2}»?\s+[а-я]+|\d{2}\.\d{2})\s*\.?\s*\d{4}\s*(?:года|г\.)?)\s+"
+    r"(?P<town>(?:г\.|город|пос\.)\s*.+)$"
+)
+_TOWN_DATE = re.compile(
+    r"^(?P<town>(?:г\.|город|пос\.)\s*[А-ЯЁ][^\d«]*?)\s+"
+    r"(?P<date>(?:«?\d{1,2}»?\s+[а-я]+|\d{2}\.\d{2})\s*\.?\s*\d{4}\s*(?:года|г\.)?)$"
+)
+_BREAK_BEFORE = re.compile(r"(?<=, )(?=уроженца|проживающего|зарегистрированного)")
+
+
+def act_layout(act: ReplicaAct) -> str:
+    return ACT_LAYOUTS[act.doc_id % len(ACT_LAYOUTS)]
+
+
+def _paragraph(line: str, align: str, layout: str) -> str:
+    body = _mark_anonymised(escape(line, quote=False))
+    if layout == "line_breaks":
+        body = _BREAK_BEFORE.sub("<br>", body)
+    return f'<p style="TEXT-ALIGN: {align}; TEXT-INDENT: 0.5in">{body}</p>'
+
+
+def act_body(act: ReplicaAct, layout: str | None = None) -> str:
+    """The act text as the sites embed it: one paragraph per line, laid out as ``act_layout`` says."""
+    layout = layout or act_layout(act)
     paragraphs = []
-    for line in act.text.splitlines():
-        if not line.strip():
+    for raw in act.text.splitlines():
+        line = raw.strip()
+        if not line:
             continue
-        centred = line.strip().isupper() and len(line.strip()) < 40
-        align = "center" if centred else "justify"
-        body = _mark_anonymised(escape(line.strip(), quote=False))
-        paragraphs.append(f'<p style="TEXT-ALIGN: {align}; TEXT-INDENT: 0.5in">{body}</p>')
+        date_town = (_DATE_TOWN.match(line) or _TOWN_DATE.match(line)) if layout == "date_table" else None
+        if date_town is not None:
+            first, second = ("date", "town") if date_town.re is _DATE_TOWN else ("town", "date")
+            paragraphs.append(
+                '<table cellSpacing="0" cellPadding="2" align="center"><tbody><tr><td>'
+                f"{_paragraph(date_town.group(first), 'justify', layout)}</td><td>"
+                f"{_paragraph(date_town.group(second), 'right', layout)}</td></tr></tbody></table>"
+            )
+            continue
+        centred = line.isupper() and len(line) < 40
+        align = "center" if centred else ("right" if line.startswith("Дело №") else "justify")
+        paragraphs.append(_paragraph(line, align, layout))
     return '<span style="TEXT-ALIGN: justify">\n' + "\n".join(paragraphs) + "</span>"
 
 
 def shell(court: Court, module_html: str) -> str:
-    """A full page: head with the windows-1251 meta, the content box, and the module inside it."""
-    return (
-        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
-        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
-        f"<title>{text(court.name_ru)}</title></head><body>\n"
-        '<div class="box box_common m-all_m"><div class="box__head box__head_white">'
-        "СУДЕБНОЕ ДЕЛОПРОИЗВОДСТВО</div>\n"
-        f'<div id="modSdpContent">\n{module_html}\n</div></div>\n</body></html>\n'
-    )
+    """A full page: the site chrome (``chrome.py``) with the module in ``div#modSdpContent``."""
+    return chrome.page(court, f'<div id="modSdpContent">\n{module_html}\n</div>')
 
 
 def standard_header() -> str:
@@ -177,7 +206,8 @@ def vintage_header() -> str:
         '<input name="name" type="hidden" value="sud_delo"><input name="srv_num" id="srv_num" type="hidden" '
         'value="1"><div class="form-item date-item"><div class="choose-date"><span class="date-label">'
         "Список дел, назначенных к&nbsp;слушанию&nbsp;на</span>"
-        '<span><input name="H_date" id="H_date" class="date" value=""></span></div>'
+        '<span><input name="H_date" id="H_date" class="date" value=""></span>'
+        '<input type="button" class="button-standart button-search" value="Показать"></div>'
         '<div class="show-search-form"><p><span class="dashed" id="show-sf">Поиск информации по делам</span>'
         "</p></div></div></form></div><hr>"
     )
@@ -199,27 +229,23 @@ def search_form_href() -> str:
 
 
 def no_data_page(court: Court, engine: Engine) -> str:
-    """The silent answer to an empty result and to a malformed query alike (status 200)."""
+    """The silent answer to an empty result and to a malformed query alike (status 200).
+
+    The empty ``<a>`` elements are in the saved page (``ksoyu_listing_bad_new.html``): the module closes
+    an ``<a>`` it never opened, which browsers and parsers turn into empty links."""
     content = (
-        '<div id="content"><div style=\'text-align: center\' class="title">'
+        '<div id="content"><div style="text-align: center" class="title">'
         f'<div style="font-size: 12px">{text(LAW_262_NOTE)}</div>'
         f'<div align="center" class="title"><div align="center" id="error">{text(NO_DATA_TEXT)}<br>'
         f'Уточните критерии поиска. <br><br><a href="{search_form_href()}">Вернуться на форму поиска</a>'
-        "</div></div></div></div>"
+        "<a></a></div><a></a></div><a></a></div></div>"
     )
     return shell(court, header(engine) + content + footer(engine))
 
 
 def throttle_page(court: Court) -> str:
-    """«Информация временно недоступна»: the box without the module, as the live throttle page."""
-    return (
-        "<!DOCTYPE html>\n<html><head>"
-        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
-        f"<title>{text(court.name_ru)}</title></head><body>\n"
-        "<div class='box box_common m-all_m'>\n"
-        "<div class='box__head box__head_white'>СУДЕБНОЕ ДЕЛОПРОИЗВОДСТВО</div>"
-        f"{text(THROTTLE_TEXT)}</div>\n</body></html>\n"
-    )
+    """«Информация временно недоступна»: the site with the module box holding only that sentence."""
+    return chrome.page(court, text(THROTTLE_TEXT))
 
 
 def unknown_server_page(host: str) -> str:
@@ -236,77 +262,3 @@ def empty_document_page(court: Court) -> str:
         f'<div align="center" class="title">{text(EMPTY_DOCUMENT_TEXT)}</div><div id="line"></div></div>'
     )
     return shell(court, standard_header() + content)
-
-
-def _hidden(name: str, value: str) -> str:
-    return f'<input name="{attr(name)}" type="hidden" value="{attr(value)}">'
-
-
-def _form_fields(engine: Engine, court: Court) -> tuple[str, str]:
-    if engine == "vintage":
-        hidden = (
-            _hidden("name", "sud_delo")
-            + _hidden("srv_num", "1")
-            + _hidden("name_op", "r")
-            + _hidden("_deloId", CRIMINAL_FIRST_INSTANCE)
-            + _hidden("case__case_type", "0")
-            + _hidden("_new", "0")
-            + _hidden("case__vnkod", court.code)
-        )
-        number, articles = "case__case_numberss", "parts__law_articless"
-        entry, result = "case__entry_date", "case__result_date"
-    else:
-        hidden = (
-            _hidden("name", "sud_delo")
-            + _hidden("srv_num", "1")
-            + _hidden("name_op", "r")
-            + _hidden("delo_id", CRIMINAL_FIRST_INSTANCE)
-            + _hidden("case_type", "0")
-            + _hidden("new", "0")
-            + _hidden("delo_table", "u1_case")
-        )
-        number, articles = "u1_case__CASE_NUMBERSS", "U1_DEFENDANT__LAW_ARTICLESS"
-        entry, result = "u1_case__ENTRY_DATE", "u1_case__RESULT_DATE"
-    rows = (
-        f'<tr><td align="right">Номер дела (материала)</td><td><input name="{number}" type="text" '
-        'class="Lookup" size="70"></td></tr>'
-        f'<tr><td align="right">Статья УК РФ</td><td><input name="{articles}" type="text" class="Lookup">'
-        "</td></tr>"
-        f'<tr><td align="right">Дата поступления</td><td>с <input name="{entry}1D" type="text" size="10" '
-        f'class="Lookup"> по <input name="{entry}2D" type="text" size="10" class="Lookup"></td></tr>'
-        f'<tr><td align="right">Дата решения</td><td>с <input name="{result}1D" type="text" size="10" '
-        f'class="Lookup"> по <input name="{result}2D" type="text" size="10" class="Lookup"></td></tr>'
-    )
-    return hidden, rows
-
-
-def search_form_page(
-    court: Court,
-    engine: Engine,
-    *,
-    captcha_png_base64: str | None = None,
-    captcha_id: str | None = None,
-    wrong_answer: bool = False,
-) -> str:
-    """The search form (``name_op=sf``, or a search without ``Submit``); with a captcha when given."""
-    hidden, rows = _form_fields(engine, court)
-    captcha_row = ""
-    if captcha_png_base64 is not None and captcha_id is not None:
-        captcha_row = (
-            '<tr><td style="width:10%;" align="right">Проверочный код</td><td style="width:40%;">'
-            '<input name="captcha" autocomplete="off" id="captcha" type="text" class="Lookup" size="10"> '
-            f'<img src="data: image/png;base64, {captcha_png_base64}" style="border: 1px solid #4a739d;">'
-            f"{_hidden('captchaid', captcha_id)}</td></tr>"
-        )
-    error = f'<div align="center" id="error">{text(CAPTCHA_WRONG_TEXT)}</div>' if wrong_answer else ""
-    content = (
-        f'<div id="content">{error}<form action="" method="get" name="calform" id="calform">{hidden}'
-        '<table width="100%" cellpadding="0" cellspacing="0" border="0"><tr>'
-        '<td style="width:50%; border: 1px solid #CECECE;" align="center"><div id="case_type">'
-        f'Выбрана картотека поиска:<br><div style="color:#006699; font-size:20px">{DOCKET_TITLE}</div>'
-        '</div></td></tr><tr><td style="text-align: center">Поиск по делам'
-        f'<table width="100%" cellpadding="0" cellspacing="2" border="0">{rows}{captcha_row}</table>'
-        '</td></tr></table><div id="line"></div>'
-        '<input type="submit" name="Submit" value="Найти"></form></div>'
-    )
-    return shell(court, header(engine) + content + footer(engine))

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Protocol
 
 from warduty.courts import Court, load_registry, normalize_host
-from warduty.replica import pages, pages_standard, pages_vintage
+from warduty.replica import pages, pages_form, pages_standard, pages_vintage
 from warduty.replica.captcha import CaptchaBook, CaptchaVerdict
 from warduty.replica.model import ReplicaCase, visible_cases
 from warduty.replica.pages import CaseView, case_view
@@ -169,19 +169,19 @@ class ReplicaSite:
         except QueryError as exc:
             return Page(200, pages.no_data_page(court, site.engine), "no_data", court, malformed=exc.reason)
         if isinstance(request, SearchFormRequest):
-            return self._form(court, site.engine, wrong=False)
+            return self._form(court, site.engine)
         if isinstance(request, SearchRequest):
             return self._search(site, request)
         if isinstance(request, CardRequest):
             return self._card(site, request)
         return self._document(site, request)
 
-    def _form(self, court: Court, engine: Engine, *, wrong: bool) -> Page:
+    def _form(self, court: Court, engine: Engine) -> Page:
         if not court.captcha:
-            return Page(200, pages.search_form_page(court, engine), "form", court)
+            return Page(200, pages_form.search_form_page(court, engine), "form", court)
         captcha_id, image = self.captcha.issue(court.seat_region_ru)
-        body = pages.search_form_page(
-            court, engine, captcha_png_base64=image.base64, captcha_id=captcha_id, wrong_answer=wrong
+        body = pages_form.search_form_page(
+            court, engine, captcha_png_base64=image.base64, captcha_id=captcha_id
         )
         return Page(200, body, "captcha", court)
 
@@ -189,8 +189,10 @@ class ReplicaSite:
         court = site.court
         if court.captcha:
             verdict = self.captcha.check(court.seat_region_ru, request.captcha, request.captcha_id)
-            if verdict is not CaptchaVerdict.OK:
-                return self._form(court, site.engine, wrong=verdict is not CaptchaVerdict.MISSING)
+            if verdict in (CaptchaVerdict.WRONG, CaptchaVerdict.UNKNOWN):
+                return Page(200, pages_form.wrong_captcha_page(court, site.engine), "captcha", court)
+            if verdict is not CaptchaVerdict.OK:  # none sent, or expired: the form again, silently
+                return self._form(court, site.engine)
         found = site.search(request.criteria)
         renderer = pages_vintage if site.engine == "vintage" else pages_standard
         size = renderer.PAGE_SIZE

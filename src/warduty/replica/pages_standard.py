@@ -72,7 +72,7 @@ def _pager_table(link_params: Sequence[tuple[str, str]], page: int, total: int) 
         '<table width="100%" border="0"><tr>'
         f'<td valign="bottom" nowrap="">{pager(link_params, page, last_page)}</td>'
         f'<td align="right">Всего по запросу найдено — {total}. На странице записи с {first} по {last}.'
-        "&nbsp;&nbsp;</td></tr></table>"
+        '&nbsp;&nbsp;<img src="/images/print.gif" alt="" width="16" height="16"></td></tr></table>'
     )
 
 
@@ -147,12 +147,22 @@ def _case_tab(court: Court, view: CaseView) -> str:
     rows.append(_field_row("Признак рассмотрения дела", sign))
     return (
         '<table width="100%" border="0" cellspacing="0" cellpadding="3" id="tablcont">'
-        f'<tr><th colspan="2" align="center">ДЕЛО</th></tr>{"".join(rows)}</table>'
+        f'<tr><th colspan="2" align="center">ДЕЛО</th></tr><tr></tr>{"".join(rows)}</table>'
     )
 
 
+POSTED_TOOLTIP = (
+    '&nbsp;<span class="tooltipShow"><img src="/images/help.gif"><span>Информация о размещении событий в '
+    "движении дела предоставляется на основе сведений, хранящихся в учетной системе судебного "
+    "делопроизводства</span></span>"
+)
+
+
 def _grid(title: str, labels: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f'<td align="center"><b>{label}</b></td>' for label in labels)
+    head = "".join(
+        f'<td align="center"><b>{label}</b>{POSTED_TOOLTIP if label == "Дата размещения" else ""}</td>'
+        for label in labels
+    )
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return (
         '<table width="100%" border="0" cellpadding="3" cellspacing="0" id="tablcont">'
@@ -175,6 +185,13 @@ PERSON_COLUMNS = (
     "Перечень статей",
     "Дата рассмотрения дела в отношении лица",
     "Результат в отношении лица",
+)
+WRIT_COLUMNS = (
+    "Дата выдачи",
+    "Серия, номер бланка",
+    "Номер электронного ИД",
+    "Статус",
+    "Кому выдан / направлен",
 )
 PARTY_COLUMNS = (
     "Вид лица, участвующего в деле",
@@ -213,6 +230,11 @@ def _parties_tab(court: Court) -> str:
     return _grid("СТОРОНЫ", PARTY_COLUMNS, [("Прокурор", prosecutor, "", "", "", "")])
 
 
+def _writs_tab() -> str:
+    """ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ: the replica issues no writs, so only the heading and the column labels."""
+    return _grid("ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ", WRIT_COLUMNS, [])
+
+
 def _acts_tab(view: CaseView) -> str:
     count = len(view.acts)
     tabs = "".join(
@@ -235,6 +257,7 @@ def card_page(court: Court, view: CaseView) -> str:
         ("ДВИЖЕНИЕ ДЕЛА", _events_tab(view)),
         ("ЛИЦА", _persons_tab(view)),
         ("СТОРОНЫ", _parties_tab(court)),
+        ("ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ", _writs_tab()),
     ]
     if view.acts:
         panels.append(("СУДЕБНЫЕ АКТЫ", _acts_tab(view)))
@@ -246,14 +269,16 @@ def card_page(court: Court, view: CaseView) -> str:
     )
     bodies = "".join(
         f'<div id="cont{n}" style="display: {"block" if n == 1 else "none"}; padding: 0px 15px 15px;">'
-        f"<br>{body}</div>"
-        for n, (_, body) in enumerate(panels, start=1)
+        f"{'' if label == 'СУДЕБНЫЕ АКТЫ' else '<br>'}{body}</div>"
+        for n, (label, body) in enumerate(panels, start=1)
     )
     content = (
         f'<div id="content"><div id="line"></div><div align="center" class="title">{DOCKET_TITLE}</div>'
         f'<div id="line"></div><div align="center" class="casenumber">ДЕЛО № {text(view.case.case_number)}'
         f'</div><ul class="tabs">{tabs}</ul>'
-        f'<div class="contentt" style="padding:0; margin:0;">{bodies}</div></div>'
+        f'<div class="contentt" style="padding:0; margin:0;">{bodies}</div>'
+        '<div align="right" style="padding:5px;"><img src="images/print.gif" alt="Печать карточки"></div>'
+        f'<div class="outputArea publishInfo">опубликовано {fmt_date(view.case.posted)} 10:00</div></div>'
     )
     return shell(court, standard_header() + content)
 

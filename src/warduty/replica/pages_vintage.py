@@ -1,9 +1,13 @@
 """Pages of the vintage ("vnkod") sudrf engine: result list and case card.
 
-The card is modelled on ``zavolgskiy_card.html`` (``ul#case_bookmarks``, ``div.case-num``,
-``div#tab_content_*`` panels with ``table.law-case-table``); the mobile duplicates of each table are
-trimmed. The list follows what the peers parse on these sites (``#resultTable``, ``div.lawcase-count``,
-``td.lawcase-number-td a`` with ``_id``/``_uid``, ``ul.pagination``). The page size is 20.
+Cut from the saved vintage pages: the result list from ``samara_kas_appeal_uid_results.html``
+(``div#search_results`` with ``div.lawcase-count`` «Всего по запросу найдено - <b>N</b>», the table
+``div#resultTable > table.law-case-table.line-hover``, the mobile copy ``div#resultMob`` and the empty
+``div.lawcase-paging`` blocks the site's script fills), the card from ``zavolgskiy_card.html`` and
+``samara_kas_appeal_card.html`` (``ul#case_bookmarks``, ``div.case-num``, ``div#tab_content_*`` panels
+with ``table.law-case-table`` and their mobile copies, the print version of the events, the act text in
+``tab_content_Document1``). In the list, a case's acts link to its card with ``_doc=1``, as on the real
+list. The page size is 20.
 """
 
 from __future__ import annotations
@@ -16,25 +20,24 @@ from warduty.replica.pages import (
     CaseView,
     act_body,
     card_href,
-    doc_href,
     fmt_date,
     shell,
     text,
     vintage_header,
 )
 from warduty.replica.pages_standard import persons_cell
-from warduty.replica.query import encode_query
 
 PAGE_SIZE = 20
+ACTIVE = ' class="active"'
 LISTING_COLUMNS = (
-    "№ дела",
+    "Номер дела",
     "Дата поступления",
     "Информация по делу",
     "Судья",
     "Дата решения",
     "Решение",
-    "Дата вступления в законную силу",
-    "Судебные акты",
+    "Дата вступления<br>в законную силу",
+    "Судебные<br>акты",
 )
 EVENT_COLUMNS = (
     "Наименование события",
@@ -57,75 +60,118 @@ PARTY_COLUMNS = (
     "КПП",
     "ОГРН / ОГРНИП",
 )
+_HOVER = (
+    "onmouseout=\"js: this.style.backgroundColor='#ffffff';\" "
+    "onmouseover=\"js: this.style.backgroundColor='#EFEFEF';\""
+)
 
 
-def _page_href(link_params: Sequence[tuple[str, str]], page: int) -> str:
-    return f"/modules.php?{encode_query(list(link_params))}&_page={page}".replace("&", "&amp;")
-
-
-def pagination(link_params: Sequence[tuple[str, str]], page: int, last_page: int) -> str:
-    if last_page <= 1:
-        return ""
-    items = []
-    if page > 1:
-        items.append(
-            f'<li><a href="{_page_href(link_params, page - 1)}" title="Предыдущая страница">‹</a></li>'
-        )
-    for number in range(max(1, page - 4), min(last_page, page + 4) + 1):
-        if number == page:
-            items.append(f'<li class="active"><span>{number}</span></li>')
-        else:
-            items.append(f'<li><a href="{_page_href(link_params, number)}">{number}</a></li>')
-    if page < last_page:
-        items.append(
-            f'<li><a href="{_page_href(link_params, page + 1)}" title="Следующая страница">›</a></li>'
-        )
-        last_href = _page_href(link_params, last_page)
-        items.append(f'<li><a href="{last_href}" title="На последнюю страницу списка">»</a></li>')
-    return f'<ul class="pagination">{"".join(items)}</ul>'
+def _acts_links(view: CaseView) -> str:
+    href = card_href("vintage", view.case)
+    return "".join(
+        f'<a href="{href}&amp;_doc={n}&amp;srv_num=1" class="doc" title="{text(act.kind)}">'
+        '<img src="/modules/sud_delo/images/doc.png"></a>'
+        for n, act in enumerate(view.acts, start=1)
+    )
 
 
 def _row(view: CaseView) -> str:
     case = view.case
-    acts = "".join(
-        f'<a href="{doc_href(act)}" title="{text(act.kind)}">{text(act.kind)}</a> ' for act in view.acts
-    )
+    href = f"{card_href('vintage', case)}&amp;srv_num=1"
     return (
-        '<tr><td class="lawcase-number-td">'
-        f'<a class="open-lawcase" href="{card_href("vintage", case)}">{text(case.case_number)}</a></td>'
-        f"<td>{fmt_date(case.received)}</td><td>{persons_cell(view)}</td><td>{text(case.judge)}</td>"
-        f"<td>{fmt_date(view.decided)}</td><td>{text(view.result)}</td><td>{fmt_date(view.legal_force)}</td>"
-        f"<td>{acts}</td></tr>"
+        f'<tr {_HOVER}><td class="lawcase-number-td"><a href="{href}" class="dashed open-lawcase">'
+        f'{text(case.case_number)}</a></td><td class="text-center vert-align">{fmt_date(case.received)}</td>'
+        f'<td class="vert-align">{persons_cell(view)}</td><td class="vert-align">{text(case.judge)}</td>'
+        f'<td class="text-center vert-align">{fmt_date(view.decided)}</td>'
+        f'<td class="vert-align">{text(view.result)}</td>'
+        f'<td class="text-center vert-align">{fmt_date(view.legal_force)}</td>'
+        f'<td class="vert-align">{_acts_links(view)}</td></tr>'
     )
+
+
+def _mobile_card(view: CaseView) -> str:
+    case = view.case
+    result = f"{fmt_date(view.decided)} {text(view.result)}".strip()
+    return (
+        f'<div class="mobile-lawcase-card"><time>Поступило: {fmt_date(case.received)}</time>'
+        f'<div class="m-number"><a href="{card_href("vintage", case)}&amp;srv_num=1" '
+        f'class="dashed open-lawcase">{text(case.case_number)}</a></div>'
+        f'<div class="m-essence">{persons_cell(view)}</div><div class="m-judge">Судья: '
+        f"{text(case.judge)}</div>"
+        f'<div class="m-essence">Результат: {result}</div><div '
+        f'class="m-essence">{_acts_links(view)}</div></div>'
+    )
+
+
+def _paging(total: int, page: int, *, bottom: bool) -> str:
+    """The block the site's pagination script fills in (``_page=N`` links); empty in the HTML."""
+    style = ' style="display: inline-block;"' if bottom else ""
+    script = (
+        f"<script>$(function(){{$('.lawcase-paging').pagination({{items: {total}, itemsOnPage: {PAGE_SIZE}, "
+        f"currentPage: {page}, hrefTextPrefix: '&_page='}});}});</script>"
+        if bottom
+        else ""
+    )
+    return f'<div class="lawcase-paging light-theme simple-pagination"{style}></div>{script}'
 
 
 def listing_page(
     court: Court, rows: Sequence[CaseView], *, page: int, total: int, link_params: Sequence[tuple[str, str]]
 ) -> str:
-    last_page = max(1, -(-total // PAGE_SIZE))
+    """One page of results; ``link_params`` is unused, the site's script builds the page links."""
     first = (page - 1) * PAGE_SIZE + 1
     last = min(total, page * PAGE_SIZE)
-    head = "".join(f'<td class="vert-align">{label}</td>' for label in LISTING_COLUMNS)
+    head = "".join(
+        f'<td class="{"lawcase-number-td text-center" if n == 0 else "text-center"}">{label}</td>'
+        for n, label in enumerate(LISTING_COLUMNS)
+    )
     content = (
         f'<div id="search_results"><div class="name-instanse">{DOCKET_TITLE}</div><hr>'
-        f'<div class="lawcase-count">Всего по запросу найдено - {total}. Показаны записи с {first} по {last}.'
-        '</div><table id="resultTable" class="law-case-table">'
-        f'<thead class="vert-align"><tr class="text-center">{head}</tr></thead>'
-        f"<tbody>{''.join(_row(view) for view in rows)}</tbody></table>"
-        f"{pagination(link_params, page, last_page)}</div></div>"
+        f"{_paging(total, page, bottom=False)}"
+        f'<div class="lawcase-count">Всего по запросу найдено - <b>{total}</b>.&nbsp;'
+        f"<span>На странице записи с <b>{first}</b> по <b>{last}</b>.</span></div>"
+        '<div id="resultTable"><table class="law-case-table line-hover">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(_row(view) for view in rows)}</tbody></table></div>"
+        f'<div id="resultMob" class="mt7">{"".join(_mobile_card(view) for view in rows)}</div>'
+        f"{_paging(total, page, bottom=True)}</div>"
     )
-    return shell(court, vintage_header() + content)
+    return shell(court, vintage_header() + content + "</div>")
 
 
-def _table(labels: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(labels: Sequence[str], rows: Sequence[Sequence[str]], *, print_copy: bool = False) -> str:
     head = "".join(f'<td class="vert-align">{label}</td>' for label in labels)
     body = "".join(
         "<tr>" + "".join(f'<td class="vert-align">{cell}</td>' for cell in row) + "</tr>" for row in rows
     )
+    css = "law-case-table non-list" if print_copy else "law-case-table non-list none-mobile"
     return (
-        '<table class="law-case-table non-list none-mobile"><thead class="vert-align">'
-        f'<tr class="text-center">{head}</tr></thead><tbody>{body}</tbody></table>'
+        f'<table class="{css}"><thead class="vert-align"><tr '
+        f'class="text-center">{head}</tr></thead><tbody>{body}</tbody></table>'
     )
+
+
+def _mobile_tables(labels: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """The phone copy of a table: one two-column table per row."""
+    return "".join(
+        '<div class="mobile-lawcase-item block-mobile"><table class="law-case-table"><tbody>'
+        + "".join(
+            f"<tr><td><b>{label}</b></td><td>{cell}</td></tr>"
+            for label, cell in zip(labels, row, strict=True)
+        )
+        + "</tbody></table></div>"
+        for row in rows
+    )
+
+
+def _mobile_events(events: Sequence[Sequence[str]]) -> str:
+    items = []
+    for name, result, _basis, day, time, _posted in events:
+        outcome = f"Результат:<li><b>{result}</b></li>" if result else ""
+        items.append(
+            f'<div class="mobile-lawcase-item block-mobile"><h2>{day} {time}</h2><ul><li><b>{name}</b></li>'
+            f"{outcome}</ul></div>"
+        )
+    return "".join(items)
 
 
 def _case_panel(view: CaseView) -> str:
@@ -134,8 +180,8 @@ def _case_panel(view: CaseView) -> str:
     fields = [
         ("Уникальный идентификатор дела", f'<a class="dashed" href="{uid_href}">{text(case.uid)}</a>'),
         ("Дата поступления", fmt_date(case.received)),
-        ("Категория", text(case.category)),
-        ("Председательствующий судья", text(case.judge)),
+        ("Категория дела", text(case.category)),
+        ("Судья", text(case.judge)),
     ]
     if view.decided is not None:
         fields.append(("Дата рассмотрения", fmt_date(view.decided)))
@@ -147,6 +193,7 @@ def _case_panel(view: CaseView) -> str:
 
 
 def card_page(court: Court, view: CaseView) -> str:
+    number = text(view.case.case_number)
     events = [
         (text(e.name), text(e.result), text(e.basis), fmt_date(e.day), text(e.time), fmt_date(e.posted))
         for e in view.events
@@ -154,28 +201,49 @@ def card_page(court: Court, view: CaseView) -> str:
     defendants = [
         (text(p.name), text(p.articles_raw), fmt_date(p.decided), text(p.result)) for p in view.persons
     ]
-    prosecutor = ("ПРОКУРОР", f"Военная прокуратура ({text(court.city_ru)})", "", "", "")
+    parties = [("ПРОКУРОР", f"Военная прокуратура ({text(court.city_ru)})", "", "", "")]
+    print_link = (
+        '<div style="text-align: right;"><a class="serviceLinks showPrintVersion dashed" href="#">версия для '
+        f'печати</a><span class="printVersionTitle" style="display: none;">Дело № {number}</span></div>'
+    )
     panels = [
-        ("Case", "Дело", _case_panel(view)),
-        ("EventList", "Движение дела", _table(EVENT_COLUMNS, events)),
-        ("DefList", "Лица", _table(DEFENDANT_COLUMNS, defendants)),
-        ("PersonList", "Стороны", _table(PARTY_COLUMNS, [prosecutor])),
+        ("Case", "Дело", _case_panel(view), ""),
+        (
+            "EventList",
+            "Движение дела",
+            _table(EVENT_COLUMNS, events) + _mobile_events(events) + print_link,
+            '<div class="lawcase-tab-content printVersionBody none" style="display: none;">'
+            f"{_table(EVENT_COLUMNS, events, print_copy=True)}</div>",
+        ),
+        (
+            "DefList",
+            "Лица",
+            _table(DEFENDANT_COLUMNS, defendants) + _mobile_tables(DEFENDANT_COLUMNS, defendants),
+            "",
+        ),
+        (
+            "PersonList",
+            "Стороны",
+            _table(PARTY_COLUMNS, parties) + _mobile_tables(PARTY_COLUMNS, parties),
+            "",
+        ),
     ]
     for n, act in enumerate(view.acts, start=1):
-        panels.append((f"Document{n}", f"Судебный акт #{n} ({act.kind})", act_body(act)))
+        body = f'<title></title>{act_body(act)}<table class="law-case-table"></table>'
+        panels.append((f"Document{n}", f"Судебный акт #{n} ({act.kind})", body, ""))
     tabs = "".join(
-        f'<li id="tab_id_{key}" class="{"active" if n == 0 else ""}">{text(label)}</li>'
-        for n, (key, label, _) in enumerate(panels)
+        f'<li id="tab_id_{key}"{ACTIVE if n == 0 else ""}>{text(label)}</li>'
+        for n, (key, label, _, _) in enumerate(panels)
     )
     bodies = "".join(
         f'<div id="tab_content_{key}" class="lawcase-tab-content" '
-        f'style="display: {"block" if n == 0 else "none"};">{body}</div>'
-        for n, (key, _, body) in enumerate(panels)
+        f'style="display: {"block" if n == 0 else "none"};">{body}</div>{after}'
+        for n, (key, _, body, after) in enumerate(panels)
     )
     content = (
         f'<div id="search_results"><div class="name-instanse">{DOCKET_TITLE}</div><hr>'
-        f'<div class="container" id="case_window"><div class="case-num">ДЕЛО № {text(view.case.case_number)}'
-        f'</div><ul id="case_bookmarks" class="bookmarks">{tabs}</ul><div class="clr sp15"></div>'
+        f'<div class="container" id="case_window"><div class="case-num">ДЕЛО № {number}</div>'
+        f'<ul id="case_bookmarks" class="bookmarks">{tabs}</ul><div class="clr sp15"></div>'
         f"{bodies}</div></div></div>"
     )
     return shell(court, vintage_header() + content)

@@ -45,7 +45,7 @@ def expected(
                 for p in case.persons
             ],
             "events": [(e.name, e.day, e.time, e.result) for e in visible_events(case, as_of)],
-            "acts": sorted(a.text.strip() for a in visible_acts(case, as_of)),
+            "acts": sorted(_words(a.text) for a in visible_acts(case, as_of)),
         }
     return snapshot
 
@@ -92,11 +92,16 @@ def crawled(engine: Engine) -> Snapshot:
         ):
             by_id[row.case_id]["events"].append((row.name, _day(row.date), row.time, row.result))
         for row in connection.execute(text("SELECT case_id, text FROM acts WHERE text IS NOT NULL")):
-            by_id[row.case_id]["acts"].append(row.text.strip())
+            by_id[row.case_id]["acts"].append(_words(row.text))
     for value in snapshot.values():
         value.pop("id")
         value["acts"].sort()
     return snapshot
+
+
+def _words(act_text: str) -> str:
+    """An act's words: where a page breaks its lines (paragraphs, table cells, ``<br>``, CR) is layout."""
+    return " ".join(act_text.split())
 
 
 def _day(value: Any) -> date | None:
