@@ -126,8 +126,18 @@ def print_report(report: RunReport) -> None:
     console.print(
         f"run {report.run_id}: [bold]{report.status}[/], {report.fetched} pages used; "
         f"{len(report.counter_mismatches)} counter mismatches; {report.missing_marked} cases newly missing; "
-        f"manifest in {report.folder}"
+        f"{len(report.issues)} pages not understood; manifest in {report.folder}"
     )
+    if report.attention:
+        named = ", ".join(f"{code} ({count})" for code, count in report.attention.items())
+        console.print(
+            f"[bold red]Needs attention[/]: {len(report.attention)} court(s) with pages the parsers did not "
+            f"understand: {named}; nothing wrong was stored from them. Details in {report.issues_path}"
+        )
+    if report.missing_held:
+        console.print(
+            f"No case marked missing at {', '.join(report.missing_held)}: their listings were not read."
+        )
     troubled = [
         {"court": code, "failed": r.failed, "deferred": r.deferred, "reasons": dict(r.reasons)}
         for code, r in sorted(report.courts.items())
