@@ -11,10 +11,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from tests.replica.synthetic import STANDARD, VINTAGE, sample_population
+from warduty.cli import app
 from warduty.courts import load_registry
 from warduty.replica.faults import PROFILES, FaultPlan, HostGuard, UnknownProfileError, get_profile
+from warduty.replica.process import ReplicaProcess
 from warduty.replica.redesign import redesign_page
 from warduty.replica.server import ReplicaServer, ReplicaServerError
 from warduty.sudrf.card import parse_card
@@ -280,3 +283,13 @@ def test_redesign_transform_renames_only_what_the_parsers_read() -> None:
     assert (
         redesign_page("Всего по запросу найдено — 3; ДВИЖЕНИЕ ДЕЛА") == "Найдено дел по запросу — 3; ХОД ДЕЛА"
     )
+
+
+def test_replica_serve_exposes_the_redesign_profile() -> None:
+    with ReplicaProcess(
+        date(2024, 4, 12), scale=0.02, faults="redesign", redesign_court=VINTAGE
+    ).start() as replica:
+        stats = replica.stats()
+    assert stats["profile"] == "redesign" and stats["redesign_court"] == VINTAGE
+    refused = CliRunner().invoke(app, ["replica", "serve", "--scale", "0.02", "--redesign-court", "00GV9999"])
+    assert refused.exit_code == 1 and "cannot redesign '00GV9999'" in refused.output
