@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections import Counter
 from datetime import date
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
-from tests.replica.synthetic import STANDARD, sample_population
+from tests.replica.synthetic import STANDARD, VINTAGE, sample_population
+from warduty.cli import app
 from warduty.courts import load_registry
 from warduty.replica.faults import PROFILES, FaultPlan, HostGuard, UnknownProfileError, get_profile
-from warduty.replica.server import ReplicaServer
+from warduty.replica.process import ReplicaProcess
+from warduty.replica.redesign import redesign_page
+from warduty.replica.server import ReplicaServer, ReplicaServerError
+from warduty.sudrf.card import parse_card
+from warduty.sudrf.encoding import charset_of, decode_page
+from warduty.sudrf.errors import PageFormatError
+from warduty.sudrf.listing import parse_listing
+from warduty.sudrf.pages import PageState, classify_page
+from warduty.sudrf.urls import Search, search_url
 
 HOST = load_registry().by_code(STANDARD).search_host or ""
 SEARCH = "name=sud_delo&srv_num=1&name_op=r&delo_id=1540006&case_type=0&new=0&Submit=%CD%E0%E9%F2%E8"
@@ -153,3 +165,131 @@ def test_slow_replies_outlast_a_client_timeout() -> None:
             http.get(slow_target)
         retry = http.get(slow_target)  # the second attempt draws again, and this one passes
         assert retry.status_code == 200 and "Всего по запросу" in retry.content.decode("cp1251")
+
+
+# -- the redesign profile -------------------------------------------------------------------------------
+
+
+def _fetch(http: httpx.Client, url: str) -> str:
+    """GET a real court URL through the replica (Host header names the court) and decode the page."""
+    split = urlsplit(url)
+    response = http.get(f"{split.path}?{split.query}", headers={"Host": split.netloc})
+    assert response.status_code == 200, url
+    return decode_page(response.content, charset_of(response.headers.get("content-type")))
+
+
+def _pages(http: httpx.Client, code: str) -> tuple[str, str, str]:
+    """(result list, its first card, an empty result list) of a court of the sample population."""
+    court = load_registry().by_code(code)
+    found = _fetch(http, search_url(court, Search("", date(2024, 1, 1), date(2024, 12, 31))))
+    link = re.search(r"""href=["']([^"']*name_op=case[^"']*)["']""", found)
+    card = ""
+    if link is not None:
+        card = _fetch(http, urljoin(search_url(court, Search("")), link.group(1).replace("&amp;", "&")))
+    empty = _fetch(http, search_url(court, Search("337", date(2019, 1, 1), date(2019, 12, 31))))
+    return found, card, empty
+
+
+def test_redesign_serves_one_court_that_the_parsers_refuse_and_leaves_the_others_alone() -> None:
+    server = ReplicaServer(
+        sample_population(), as_of=date(2025, 1, 1), faults="redesign", redesign_court=VINTAGE
+    )
+    with server, httpx.Client(base_url=server.origin) as http:
+        listing, card, empty = _pages(http, VINTAGE)
+        plain_listing, plain_card, plain_empty = _pages(http, STANDARD)
+        stats = server.stats()
+    assert classify_page(plain_listing) is PageState.RESULTS and parse_listing(plain_listing).rows
+    assert classify_page(plain_card) is PageState.CARD and parse_card(plain_card).case_number
+    assert classify_page(plain_empty) is PageState.EMPTY
+    # A person still sees a court page with the cases on it; the parsers say they do not understand it.
+    assert "ДЕЛО" in card.upper() and "Найдено дел по запросу" in listing
+    assert classify_page(listing) is PageState.UNKNOWN
+    assert classify_page(card) is PageState.UNKNOWN
+    assert classify_page(empty) is PageState.UNKNOWN
+    with pytest.raises(PageFormatError):
+        parse_listing(listing)
+    with pytest.raises(PageFormatError):
+        parse_card(card)
+    assert stats["redesign_court"] == VINTAGE and stats["redesigned_pages"] == 3
+    assert stats["faults"] == {}
+
+
+def test_redesign_transform_breaks_both_engines_whatever_their_markup() -> None:
+    """The transform applied to the pages the replica renders for both engines, without the profile."""
+    server = ReplicaServer(sample_population(), as_of=date(2025, 1, 1))
+    with server, httpx.Client(base_url=server.origin) as http:
+        for code in (STANDARD, VINTAGE):
+            listing, card, empty = (redesign_page(page) for page in _pages(http, code))
+            assert classify_page(listing) not in (PageState.RESULTS, PageState.EMPTY), code
+            assert classify_page(card) is not PageState.CARD, code
+            assert classify_page(empty) not in (PageState.RESULTS, PageState.EMPTY), code
+            for page, parse in ((listing, parse_listing), (card, parse_card)):
+                with pytest.raises(PageFormatError):
+                    parse(page)
+
+
+def test_redesigned_court_comes_from_the_seed_or_the_option() -> None:
+    population = sample_population()
+    chosen = {
+        ReplicaServer(population, as_of=date(2025, 1, 1), faults="redesign", seed=s).redesign_court
+        for s in range(8)
+    }
+    assert len(chosen) > 1 and None not in chosen
+    again = ReplicaServer(population, as_of=date(2025, 1, 1), faults="redesign", seed=3).redesign_court
+    assert (
+        again == ReplicaServer(population, as_of=date(2025, 1, 1), faults="redesign", seed=3).redesign_court
+    )
+    level = {c.code: c.level for c in load_registry()}
+    assert all(level[code] in ("garrison", "district") for code in chosen if code)
+    assert ReplicaServer(population, as_of=date(2025, 1, 1)).redesign_court is None
+    # Named, it combines with any profile's random faults.
+    flaky = ReplicaServer(population, as_of=date(2025, 1, 1), faults="flaky", redesign_court=STANDARD)
+    assert flaky.redesign_court == STANDARD and flaky.profile.rates
+    with pytest.raises(ReplicaServerError, match="00GV9999"):
+        ReplicaServer(population, as_of=date(2025, 1, 1), faults="redesign", redesign_court="00GV9999")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        "no markup at all",
+        "\x00\xff\ufffd" * 1000,
+        '<div id="tablcont',  # unterminated quote
+        '<table id=\'resultTable\' class="a" data-id="tablcont" aria-class=casenumber>',
+        "<li ID=tab1 CLASS=sel><a>ДВИЖЕНИЕ ДЕЛА</a></li>",
+        '<div class="' + "x " * 200_000 + 'casenumber">',
+        "<" * 100_000 + 'id="' * 50_000,
+        "id=" + "tablcont" * 50_000,
+    ],
+)
+def test_redesign_transform_takes_hostile_input(page: str) -> None:
+    started = time.monotonic()
+    changed = redesign_page(page)
+    assert time.monotonic() - started < 2.0
+    assert redesign_page(changed) == changed  # idempotent
+    assert classify_page(changed) is not PageState.RESULTS
+
+
+def test_redesign_transform_renames_only_what_the_parsers_read() -> None:
+    page = (
+        '<table id=\'resultTable\' data-id="tablcont" class="law-case-table"><li ID=tab1 class=sel>'
+        "<div class='casenumber  title'>"
+    )
+    assert redesign_page(page) == (
+        '<table id=\'result-table\' data-id="tablcont" class="law-case-table"><li ID=tab-1 class=sel>'
+        "<div class='case-number  title'>"
+    )
+    assert (
+        redesign_page("Всего по запросу найдено — 3; ДВИЖЕНИЕ ДЕЛА") == "Найдено дел по запросу — 3; ХОД ДЕЛА"
+    )
+
+
+def test_replica_serve_exposes_the_redesign_profile() -> None:
+    with ReplicaProcess(
+        date(2024, 4, 12), scale=0.02, faults="redesign", redesign_court=VINTAGE
+    ).start() as replica:
+        stats = replica.stats()
+    assert stats["profile"] == "redesign" and stats["redesign_court"] == VINTAGE
+    refused = CliRunner().invoke(app, ["replica", "serve", "--scale", "0.02", "--redesign-court", "00GV9999"])
+    assert refused.exit_code == 1 and "cannot redesign '00GV9999'" in refused.output

@@ -17,6 +17,7 @@ from warduty.crawl.captcha import CaptchaSolver, CommandSolver, PromptSolver
 from warduty.crawl.captcha_picture import CaptchaPictureError, captcha_picture
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport
+from warduty.crawl.issues import NEEDS_ATTENTION
 from warduty.crawl.reparse import reparse
 from warduty.law import WATCHED_ARTICLES
 from warduty.store import make_engine, migrate, sync_courts
@@ -126,18 +127,39 @@ def print_report(report: RunReport) -> None:
     console.print(
         f"run {report.run_id}: [bold]{report.status}[/], {report.fetched} pages used; "
         f"{len(report.counter_mismatches)} counter mismatches; {report.missing_marked} cases newly missing; "
-        f"manifest in {report.folder}"
+        f"{len(report.issues)} pages not understood; manifest in {report.folder}"
     )
+    if report.attention:
+        named = ", ".join(f"{code} ({count} pages)" for code, count in report.attention.items())
+        console.print(
+            f"[bold red]Needs attention[/]: {named}: the parsers did not understand these pages, so what "
+            f"they hold is not counted; details in {report.issues_path}"
+        )
+    if report.missing_held:
+        console.print(
+            f"No case marked missing at {', '.join(report.missing_held)}: their listings were not read."
+        )
     troubled = [
-        {"court": code, "failed": r.failed, "deferred": r.deferred, "reasons": dict(r.reasons)}
+        {
+            "court": code,
+            "status": r.status,
+            "failed": r.failed,
+            "deferred": r.deferred,
+            "reasons": dict(r.reasons),
+        }
         for code, r in sorted(report.courts.items())
         if r.failed or r.deferred
     ]
     if troubled:
         print_table(
-            troubled, ("court", "failed", "deferred", "reasons"), title="Courts with unfinished pages"
+            troubled,
+            ("court", "status", "failed", "deferred", "reasons"),
+            title="Courts with unfinished pages",
         )
-        console.print("Run again with --resume to complete them.")
+        if any(row["status"] != NEEDS_ATTENTION for row in troubled):
+            console.print("Run again with --resume to complete them.")
+        if report.attention:
+            console.print("A resumed run cannot read the pages of courts that need attention either.")
     if report.deferred_courts:
         console.print(f"Deferred for captcha: {', '.join(report.deferred_courts)}")
 

@@ -62,7 +62,9 @@ def _phase(settings: Settings, folder: Path, replica_process: ReplicaProcess, qu
         violations = replica.stats().get("politeness_violations_total")
     console.print(
         f"  crawl as of {as_of}: {report.status}, {report.fetched} pages used, "
-        f"{len(report.counter_mismatches)} counter mismatches, politeness violations: {violations}"
+        f"{len(report.counter_mismatches)} counter mismatches, politeness violations: {violations}, "
+        f"{len(report.issues)} pages not understood"
+        + (f" (needs attention: {', '.join(report.attention)})" if report.attention else "")
     )
     return phase
 

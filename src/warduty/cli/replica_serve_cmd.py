@@ -10,7 +10,7 @@ import typer
 
 from warduty.cli.app import app, console, fail, print_json
 from warduty.replica.faults import PROFILES
-from warduty.replica.server import DEFAULT_SLOW_DELAY, ReplicaServer
+from warduty.replica.server import DEFAULT_SLOW_DELAY, ReplicaServer, ReplicaServerError
 
 
 def _replica_app() -> typer.Typer:
@@ -49,6 +49,12 @@ def serve_command(
     ),
     scale: float = typer.Option(1.0, help="Population size relative to the calibrated one."),
     slow_delay: float = typer.Option(DEFAULT_SLOW_DELAY, "--slow-delay", help="Seconds a slow reply waits."),
+    redesign_court: str | None = typer.Option(
+        None,
+        "--redesign-court",
+        help="Serve this court's result lists and cards in a changed layout (with any profile; "
+        "--faults redesign picks one from the seed when none is named).",
+    ),
 ) -> None:
     """Serve every military court site (both engines, captcha, faults) on 127.0.0.1.
 
@@ -64,11 +70,22 @@ def serve_command(
         fail("the population generator (warduty.replica.population) is not installed in this build")
         return
     population = population_module.generate_population(seed=seed, scale=scale)
-    server = ReplicaServer(
-        population, as_of=day, faults=faults, seed=seed, min_interval=min_interval, slow_delay=slow_delay
-    )
+    try:
+        server = ReplicaServer(
+            population,
+            as_of=day,
+            faults=faults,
+            seed=seed,
+            min_interval=min_interval,
+            slow_delay=slow_delay,
+            redesign_court=redesign_court,
+        )
+    except ReplicaServerError as exc:
+        fail(str(exc))
+        return
+    changed = f", court {server.redesign_court} in a changed layout" if server.redesign_court else ""
     console.print(
-        f"replica: courts as of {day.isoformat()}, faults={faults}, min interval {min_interval} s; "
+        f"replica: courts as of {day.isoformat()}, faults={faults}{changed}, min interval {min_interval} s; "
         f"serving on http://127.0.0.1:{port} (stats: /__replica__/stats). Ctrl-C stops."
     )
     try:

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from warduty.courts import Court, CourtRegistry
 from warduty.crawl.archive import WarcArchive
@@ -27,6 +27,15 @@ from warduty.crawl.captcha import CaptchaCache, CaptchaSolver
 from warduty.crawl.client import ClientOptions, FetchError, FetchResult, HttpClient
 from warduty.crawl.frontier import Frontier, Task, TaskSpec
 from warduty.crawl.ingest import record_fetch
+from warduty.crawl.issues import (
+    NEEDS_ATTENTION,
+    PageIssue,
+    format_problem,
+    issues_by_court,
+    listing_courts,
+    state_problem,
+    warning_problems,
+)
 from warduty.crawl.plan import Window, year_windows
 from warduty.crawl.process import Processor, ProcessOutcome, SearchRef
 from warduty.crawl.reconcile import reconcile
@@ -77,6 +86,14 @@ class CourtReport:
     failed: int = 0
     deferred: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    issues: int = 0  # pages not understood (see issues.json)
+
+    @property
+    def status(self) -> str:
+        """«needs attention» when a page was not understood, else «incomplete» or «done»."""
+        if self.issues:
+            return NEEDS_ATTENTION
+        return "incomplete" if self.failed or self.deferred else "done"
 
 
 @dataclass
@@ -90,10 +107,21 @@ class RunReport:
     missing_marked: int
     waits: dict[str, float]
     folder: Path
+    issues: list[PageIssue] = field(default_factory=list)
+    missing_held: list[str] = field(default_factory=list)  # courts whose listings could not prove a case gone
 
     @property
     def fetched(self) -> int:
         return sum(r.searches + r.pages + r.cards + r.docs for r in self.courts.values())
+
+    @property
+    def attention(self) -> dict[str, int]:
+        """Courts that need attention, with how many of their pages were not understood."""
+        return dict(sorted(issues_by_court(self.issues).items()))
+
+    @property
+    def issues_path(self) -> Path:
+        return self.folder / "issues.json"
 
 
 class Crawler:
@@ -116,6 +144,7 @@ class Crawler:
         self.captchas = CaptchaCache()
         self._solving: dict[str, asyncio.Lock] = {}
         self._writer = ThreadPoolExecutor(max_workers=1)
+        self._issues: list[PageIssue] = []  # pages of the current run that were not understood
 
     # -- run lifecycle ---------------------------------------------------------------------------------
 
@@ -199,6 +228,7 @@ class Crawler:
             "recent_from": processor.recent_from.isoformat() if processor.recent_from else None,
         }
         (folder / "run.json").write_text(json.dumps(manifest), "utf-8")
+        self._issues = []
         reports, waits = await self.work(run_id, [c.code for c in courts], options)
         return self._finish(run_id, frontier, reports, waits)
 
@@ -260,8 +290,11 @@ class Crawler:
     ) -> None:
         reason = ""
         loop = asyncio.get_running_loop()
+        issue: PageIssue | None = None  # the last attempt's page, when it was not understood
+        previous: bytes | None = None
         for attempt in range(options.page_retries + 1):
             url = self._with_captcha(court, task)
+            issue = None
             try:
                 result = await client.get(url, court_code=court.code)
             except FetchError as exc:
@@ -272,7 +305,7 @@ class Crawler:
                 break
             # Parsing and storing run on one writer thread, so the event loop stays free to send
             # requests on time (a late send would squeeze the next one to the same host).
-            verdict, detail = await loop.run_in_executor(
+            verdict, detail, problem = await loop.run_in_executor(
                 self._writer,
                 self._consume,
                 frontier,
@@ -295,11 +328,19 @@ class Crawler:
                 report.deferred += 1
                 return
             reason = detail
+            if problem is not None:
+                issue = PageIssue(court.code, task.kind, task.url, result.archive, (problem,), "failed")
+                if result.content == previous:
+                    break  # the same page again: the site serves it so, fetching once more will not help
+                previous = result.content
             await asyncio.sleep(options.retry_pause * (attempt + 1))
         with self.engine.begin() as connection:
             frontier.finish(connection, task, "failed", error=reason)
         report.failed += 1
         report.reasons[reason.split(":")[0]] += 1
+        if issue is not None:
+            self._issues.append(issue)
+            log.warning("%s %s not understood: %s", court.code, task.url, "; ".join(issue.problems))
         log.info("%s %s failed: %s", court.code, task.url, reason)
 
     def _consume(
@@ -312,24 +353,31 @@ class Crawler:
         report: CourtReport,
         attempt: int,
         options: CrawlOptions,
-    ) -> tuple[str, str]:
-        """Use a fetched page: ("done", ""), ("captcha", html) or ("retry", reason)."""
+    ) -> tuple[str, str, str | None]:
+        """Use a fetched page: ("done", "", None), ("captcha", html, None) or ("retry", reason, problem);
+        the problem says what was not understood when the page was not (None for a known site answer)."""
         html = decode_page(result.content, charset_of(result.headers.get("content-type")))
         # Nearly every card task gets a card: skip the classifier's own parse when the markup says so.
         looks_like_card = task.kind == "card" and ('class="casenumber"' in html or 'class="case-num"' in html)
         state = PageState.CARD if looks_like_card else classify_page(html)
         if state is PageState.CAPTCHA and task.kind in ("search", "control"):
-            return "captcha", html
-        retry_empty = state is PageState.EMPTY and attempt < options.empty_retries
-        if state not in EXPECTED_STATE[task.kind] or retry_empty:
+            return "captcha", html, None
+        if state is PageState.EMPTY and attempt < options.empty_retries:
             self._record_only(processor.run_id, court, result, state)
-            return "retry", f"page state {state.value}"
+            return "retry", f"page state {state.value}", None
+        if state not in EXPECTED_STATE[task.kind]:
+            self._record_only(processor.run_id, court, result, state)
+            return "retry", f"page state {state.value}", state_problem(state, task.kind)
         try:
-            self._store(frontier, processor, court, task, result, html, state, report)
+            warnings = self._store(frontier, processor, court, task, result, html, state, report)
         except PageFormatError as exc:
             self._record_only(processor.run_id, court, result, state)
-            return "retry", f"page format: {exc}"
-        return "done", ""
+            return "retry", f"page format: {exc}", format_problem(exc)
+        if warnings:
+            problems = warning_problems(task.kind, warnings)
+            issue = PageIssue(court.code, task.kind, task.url, result.archive, problems, "stored")
+            self._issues.append(issue)
+        return "done", "", None
 
     def _defer(
         self, frontier: Frontier, processor: Processor, court: Court, task: Task, result: FetchResult
@@ -382,13 +430,14 @@ class Crawler:
         html: str,
         state: PageState,
         report: CourtReport,
-    ) -> None:
+    ) -> tuple[str, ...]:
+        """Store the page's rows and finish its task; returns what the parser left out of the page."""
         with self.engine.begin() as connection:
             fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
             outcome: ProcessOutcome
             if task.kind == "control":
-                processor.control(connection, court, SearchRef.from_payload(task.payload), html, state)
-                outcome = ProcessOutcome()
+                ref = SearchRef.from_payload(task.payload)
+                outcome = ProcessOutcome(warnings=processor.control(connection, court, ref, html, state))
                 report.searches += 1
             elif task.kind == "search":
                 ref = SearchRef.from_payload(task.payload)
@@ -413,6 +462,7 @@ class Crawler:
                 report.docs += 1
             frontier.add(connection, outcome.children)
             frontier.finish(connection, task, "done", error=outcome.note, fetch_id=fetch_id)
+        return outcome.warnings
 
     # -- end of run ------------------------------------------------------------------------------------
 
@@ -420,10 +470,15 @@ class Crawler:
         self, run_id: int, frontier: Frontier, reports: dict[str, CourtReport], waits: dict[str, float]
     ) -> RunReport:
         with self.engine.begin() as connection:
-            outcome = reconcile(connection, run_id)
+            issues = _earlier_issues(connection, run_id) + self._issues
+            counts = issues_by_court(issues)
+            for code, report in reports.items():
+                report.issues = counts.get(code, 0)
+            outcome = reconcile(connection, run_id, distrusted=listing_courts(issues))
             unfinished = frontier.unfinished()
             status = "done" if not unfinished else "incomplete"
             deferred = sorted({court for court, *_ in frontier.unfinished(("deferred",))})
+            attention = sorted(counts)
             statistics = {
                 "run": run_id,
                 "status": status,
@@ -433,18 +488,22 @@ class Crawler:
                 "unconfirmed_empty_courts": outcome.unconfirmed_empty,
                 "deferred_courts": deferred,
                 "missing_marked": outcome.missing_marked,
+                "missing_held_back_courts": outcome.held_back,
+                "issues": len(issues),
+                "attention_courts": attention,
+                "unfinished": [{"court": c, "kind": k, "url": u, "reason": e} for c, k, u, e in unfinished],
                 "politeness_waits_seconds": {host: round(s, 3) for host, s in waits.items()},
             }
-            issues = [{"court": c, "kind": k, "url": u, "reason": e} for c, k, u, e in unfinished]
+            entries = [issue.to_dict() for issue in issues]
             connection.execute(
                 update(runs)
                 .where(runs.c.id == run_id)
-                .values(finished_at=datetime.now(UTC), status=status, statistics=statistics, issues=issues)
+                .values(finished_at=datetime.now(UTC), status=status, statistics=statistics, issues=entries)
             )
         folder = self.data_dir / "runs" / f"run-{run_id}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "statistics.json").write_text(json.dumps(statistics, ensure_ascii=False, indent=2), "utf-8")
-        (folder / "issues.json").write_text(json.dumps(issues, ensure_ascii=False, indent=2), "utf-8")
+        (folder / "issues.json").write_text(json.dumps(entries, ensure_ascii=False, indent=2), "utf-8")
         return RunReport(
             run_id,
             status,
@@ -455,7 +514,22 @@ class Crawler:
             outcome.missing_marked,
             waits,
             folder,
+            issues=issues,
+            missing_held=outcome.held_back,
         )
+
+
+def _earlier_issues(connection: Connection, run_id: int) -> list[PageIssue]:
+    """Issues an earlier session of a resumed run recorded about pages it stored (failed pages were
+    fetched again by this session, which recorded them anew if they still were not understood)."""
+    stored = connection.execute(select(runs.c.issues).where(runs.c.id == run_id)).scalar_one_or_none()
+    if not isinstance(stored, list):
+        return []
+    return [
+        PageIssue.from_dict(entry)
+        for entry in stored
+        if isinstance(entry, dict) and entry.get("outcome") == "stored" and "problems" in entry
+    ]
 
 
 def _control_task(processor: Processor, court: Court, task: Task) -> TaskSpec:
@@ -475,4 +549,6 @@ def _court_stats(report: CourtReport) -> dict[str, Any]:
         "failed": report.failed,
         "deferred": report.deferred,
         "failure_reasons": dict(report.reasons),
+        "issues": report.issues,
+        "status": report.status,
     }

@@ -72,6 +72,7 @@ class ProcessOutcome:
     note: str | None = None
     rows: int = 0
     cards_stored: int = 0
+    warnings: tuple[str, ...] = ()  # what the parser left out of the page (unknown tabs, skipped rows)
 
 
 @dataclass
@@ -88,7 +89,7 @@ class Processor:
         self, connection: Connection, court: Court, ref: SearchRef, html: str, url: str, fetch_id: int
     ) -> ProcessOutcome:
         listing = parse_listing(html, base_url=url)
-        outcome = ProcessOutcome(rows=len(listing.rows))
+        outcome = ProcessOutcome(rows=len(listing.rows), warnings=listing.warnings)
         if ref.page == 1:
             outcome.children += self._plan_window(connection, court, ref, listing, outcome)
         self._count_page(connection, court, ref, len(listing.rows))
@@ -100,10 +101,13 @@ class Processor:
 
     def control(
         self, connection: Connection, court: Court, ref: SearchRef, html: str, state: PageState
-    ) -> None:
-        """A control search only reads the counter: does the court list anything in this window?"""
-        total = parse_listing(html).total if state is PageState.RESULTS else 0
+    ) -> tuple[str, ...]:
+        """A control search only reads the counter: does the court list anything in this window?
+        Returns the listing's warnings."""
+        listing = parse_listing(html) if state is PageState.RESULTS else None
+        total = listing.total if listing is not None else 0
         self._window_row(connection, court, ref, total=total, pages=None, state="control")
+        return listing.warnings if listing is not None else ()
 
     def _plan_window(
         self, connection: Connection, court: Court, ref: SearchRef, listing: Listing, outcome: ProcessOutcome
@@ -232,7 +236,12 @@ class Processor:
             TaskSpec("doc", court.code, doc_url, {"case_id": stored.case_id, "position": position})
             for position, doc_url in stored.acts_to_fetch
         ]
-        return ProcessOutcome(children=children, cards_stored=1, note="; ".join(card.warnings) or None)
+        return ProcessOutcome(
+            children=children,
+            cards_stored=1,
+            note="; ".join(card.warnings) or None,
+            warnings=card.warnings,
+        )
 
     def document(
         self, connection: Connection, html: str, url: str, fetch_id: int, act: dict[str, Any] | None

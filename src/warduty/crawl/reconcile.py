@@ -2,13 +2,15 @@
 
 A window is *complete* when every page was read and the rows add up to the counter the site printed.
 Only complete windows can prove that a case vanished: a stored case of that court, article and receipt
-window that the run did not see again gets ``missing_since`` (it is never deleted).
+window that the run did not see again gets ``missing_since`` (it is never deleted). A court with a result
+list the parsers did not fully understand proves nothing gone, however its counters add up.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,9 +24,14 @@ class Reconciliation:
     mismatches: list[dict[str, Any]]
     unconfirmed_empty: list[str]  # courts whose empty windows no control search could confirm
     missing_marked: int
+    held_back: list[str] = field(default_factory=list)  # courts whose vanished cases were not marked
 
 
-def reconcile(connection: Connection, run_id: int, today: date | None = None) -> Reconciliation:
+def reconcile(
+    connection: Connection, run_id: int, today: date | None = None, distrusted: Collection[str] = ()
+) -> Reconciliation:
+    """Settle the run's windows; ``distrusted`` courts (listings not understood) get no case marked
+    missing."""
     windows = connection.execute(select(searches).where(searches.c.run_id == run_id)).all()
     mismatches = []
     for window in windows:
@@ -59,16 +66,19 @@ def reconcile(connection: Connection, run_id: int, today: date | None = None) ->
             controls[window.court_code] += window.total or 0
     empty_courts = sorted({w.court_code for w in windows if w.state == "empty"})
     unconfirmed = [code for code in empty_courts if controls[code] == 0]
-    marked = _mark_missing(connection, run_id, today or datetime.now(UTC).date())
-    return Reconciliation(mismatches, unconfirmed, marked)
+    held_back = sorted(set(distrusted) & {w.court_code for w in windows})
+    marked = _mark_missing(connection, run_id, today or datetime.now(UTC).date(), set(held_back))
+    return Reconciliation(mismatches, unconfirmed, marked, held_back)
 
 
-def _mark_missing(connection: Connection, run_id: int, today: date) -> int:
+def _mark_missing(connection: Connection, run_id: int, today: date, held_back: set[str]) -> int:
     marked = 0
     windows = connection.execute(
         select(searches).where(searches.c.run_id == run_id, searches.c.state == "complete")
     ).all()
     for window in windows:
+        if window.court_code in held_back:
+            continue
         has_article = exists(
             select(person_articles.c.id)
             .join(persons, persons.c.id == person_articles.c.person_id)

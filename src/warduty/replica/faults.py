@@ -6,7 +6,10 @@ faster than its minimum interval answers the throttle page «Информаци�
 is counted as a politeness violation of that host.
 
 Profiles: ``none`` (no random faults), ``flaky`` (a few per cent of requests), ``hostile`` (many more,
-and throttling windows that keep a host on the throttle page for ``throttle_window`` seconds).
+and throttling windows that keep a host on the throttle page for ``throttle_window`` seconds),
+``redesign`` (no random faults; one court, chosen from the seed, serves its result lists and cards in a
+changed layout, see :mod:`warduty.replica.redesign`). A redesigned court can be named with any profile
+(``redesign_court``), which combines the layout change with that profile's random faults.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -50,6 +53,7 @@ class FaultProfile:
     rates: Mapping[FaultKind, float]  # probability per request of each kind
     throttle_window: float = 0.0  # seconds
     retry_after: int = 60  # seconds, sent with 429
+    redesign: bool = False  # one court (from the seed, unless named) serves a changed layout
 
     @property
     def total_rate(self) -> float:
@@ -84,6 +88,7 @@ PROFILES: Mapping[str, FaultProfile] = MappingProxyType(
             throttle_window=30.0,
             retry_after=120,
         ),
+        "redesign": FaultProfile("redesign", {}, redesign=True),
     }
 )
 
@@ -117,6 +122,14 @@ def uniform_draw(seed: int, host: str, target: str, attempt: int) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
+def pick_redesign_court(seed: int, codes: Sequence[str]) -> str:
+    """The court a ``redesign`` profile changes when none is named: the same one for the same seed."""
+    choices = sorted(set(codes))
+    if not choices:
+        raise ValueError("no court to redesign")
+    return choices[int(uniform_draw(seed, "redesign", "", 0) * len(choices))]
+
+
 class FaultPlan:
     """Which fault, if any, a request meets; the same inputs always give the same answer."""
 
@@ -146,6 +159,7 @@ class ReplicaStats:
     politeness_violations: Counter[str] = field(default_factory=Counter)
     requests_by_host: Counter[str] = field(default_factory=Counter)
     malformed_queries: int = 0
+    redesigned_pages: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -156,6 +170,7 @@ class ReplicaStats:
             "politeness_violations_total": sum(self.politeness_violations.values()),
             "requests_by_host": dict(sorted(self.requests_by_host.items())),
             "malformed_queries": self.malformed_queries,
+            "redesigned_pages": self.redesigned_pages,
         }
 
 

@@ -34,6 +34,7 @@ class ReplicaProcess:
     faults: str = "none"
     min_interval: float = 0.0
     startup_timeout: float = 120.0
+    redesign_court: str | None = None  # serve this court in a changed layout (see replica.redesign)
 
     def __post_init__(self) -> None:
         self.port = free_port()
@@ -47,6 +48,8 @@ class ReplicaProcess:
             "--scale", str(self.scale), "--seed", str(self.seed), "--as-of", self.as_of.isoformat(),
             "--faults", self.faults, "--min-interval", str(self.min_interval),
         ]  # fmt: skip
+        if self.redesign_court:
+            command += ["--redesign-court", self.redesign_court]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         return self
 

@@ -24,11 +24,19 @@ from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from warduty.courts import Court
+from warduty.courts import Court, load_registry
 from warduty.replica import pages
 from warduty.replica.captcha import DEFAULT_TTL, CaptchaBook
-from warduty.replica.faults import Fault, FaultPlan, HostGuard, ReplicaStats, get_profile
+from warduty.replica.faults import (
+    Fault,
+    FaultPlan,
+    HostGuard,
+    ReplicaStats,
+    get_profile,
+    pick_redesign_court,
+)
 from warduty.replica.pages_site import Page, PopulationLike, ReplicaSite
+from warduty.replica.redesign import REDESIGNED_KINDS, redesign_page
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +107,7 @@ class ReplicaServer:
         courts: Iterable[Court] | None = None,
         clock: Callable[[], float] = time.monotonic,
         retry_after: int | None = None,
+        redesign_court: str | None = None,
     ) -> None:
         profile = get_profile(faults)
         if retry_after is not None:  # tests and demos shorten the 429 rest the profile asks for
@@ -107,10 +116,12 @@ class ReplicaServer:
         self.seed = seed
         self.slow_delay = slow_delay
         self.throttle_window = profile.throttle_window if throttle_window is None else throttle_window
+        served = list(courts) if courts is not None else None
+        self.redesign_court = _redesigned(profile.redesign, redesign_court, seed, served)
         self.site = ReplicaSite(
             population,
             as_of=as_of,
-            courts=courts,
+            courts=served,
             captcha=CaptchaBook(seed=seed, ttl=captcha_ttl, clock=clock),
         )
         self.plan = FaultPlan(profile, seed)
@@ -135,6 +146,7 @@ class ReplicaServer:
         data["seed"] = self.seed
         data["min_interval"] = self.guard.min_interval
         data["as_of"] = self.site.as_of.isoformat()
+        data["redesign_court"] = self.redesign_court
         return data
 
     def politeness_violations(self) -> dict[str, int]:
@@ -165,6 +177,10 @@ class ReplicaServer:
         if court is None or page.kind in ("redirect", "not_found"):
             self._count_page(page.kind, host)
             return self._html(page)
+        if court.code == self.redesign_court and page.kind in REDESIGNED_KINDS:
+            page = dataclasses.replace(page, body=redesign_page(page.body))
+            with self._lock:
+                self._stats.redesigned_pages += 1
         court_host = court.search_host or court.code
         target_text = target.decode("latin-1")
         attempt = self.guard.next_attempt(court_host, target_text)
@@ -330,6 +346,21 @@ class ReplicaServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _redesigned(
+    profile_redesigns: bool, named: str | None, seed: int, courts: list[Court] | None
+) -> str | None:
+    """The court served in a changed layout: the one named, else one from the seed when the profile asks."""
+    if named is None and not profile_redesigns:
+        return None
+    searchable = [c for c in (courts if courts is not None else load_registry()) if c.search_host]
+    if named is not None:
+        if named not in {c.code for c in searchable}:
+            raise ReplicaServerError(f"cannot redesign {named!r}: the replica serves no case search of it")
+        return named
+    first_instance = [c.code for c in searchable if c.level in ("garrison", "district")]
+    return pick_redesign_court(seed, first_instance or [c.code for c in searchable])
 
 
 def _parse_head(head: bytes) -> tuple[str, bytes, str, bool, int] | None:

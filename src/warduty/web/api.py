@@ -95,7 +95,8 @@ def _next(context: WebContext, last: int | None, filters: dict[str, object]) -> 
 
 COURT_COLUMNS = (
     "code", "level", "name_en", "name_ru", "region_en", "region_ru", "circuit", "engine", "captcha",
-    "cases", "missing", "last_checked", "last_changed",
+    "cases", "missing", "last_checked", "last_changed", "last_run", "needs_attention", "issues",
+    "attention",
 )  # fmt: skip
 
 

@@ -73,6 +73,12 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "last_checked": {"en": "Last checked", "ru": "Последняя проверка"},
     "last_changed": {"en": "Last changed", "ru": "Последнее изменение"},
     "never": {"en": "never", "ru": "никогда"},
+    "needs_attention": {"en": "needs attention", "ru": "требует внимания"},
+    "attention_note": {
+        "en": "The latest crawl found pages of this court it could not read; its counts may be incomplete.",
+        "ru": "При последнем обходе часть страниц этого суда не удалось прочитать; "
+        "данные могут быть неполными.",
+    },
     "missing": {"en": "Missing from site", "ru": "Исчезли с сайта"},
     "case_number": {"en": "Case", "ru": "Дело"},
     "received_date": {"en": "Received", "ru": "Поступило"},

@@ -332,9 +332,11 @@ def courts_with_freshness(connection: Connection) -> list[dict[str, Any]]:
     )
     run_times = {r.id: r.finished_at or r.started_at for r in connection.execute(select(runs))}
     changed = {r.court_code: run_times.get(r.run) for r in connection.execute(changed_runs) if r.run}
+    attention = court_attention(connection)
     out = []
     for court in connection.execute(select(courts).order_by(courts.c.code)):
         total, missing = counts.get(court.code, (0, 0))
+        latest = attention.get(court.code, CourtAttention(None, 0, ()))
         out.append(
             {
                 "code": court.code,
@@ -350,8 +352,60 @@ def courts_with_freshness(connection: Connection) -> list[dict[str, Any]]:
                 "missing": missing,
                 "last_checked": checked.get(court.code),
                 "last_changed": changed.get(court.code),
+                "last_run": latest.run,
+                "needs_attention": latest.issues > 0,
+                "issues": latest.issues,
+                "attention": list(latest.problems),
             }
         )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CourtAttention:
+    run: int | None  # the latest crawl run that crawled the court
+    issues: int  # pages of the court that run did not understand
+    problems: tuple[str, ...]  # what was not understood, each once (a few)
+
+
+ATTENTION_PROBLEMS = 5
+
+
+def court_attention(connection: Connection) -> dict[str, CourtAttention]:
+    """Per court, what the latest finished crawl that crawled it did not understand (from the run's
+    statistics and issues; a court whose pages were all read has no issues)."""
+    found: dict[str, CourtAttention] = {}
+    rows = connection.execute(
+        select(runs.c.id, runs.c.statistics)
+        .where(runs.c.kind == "crawl", runs.c.statistics.is_not(None))
+        .order_by(runs.c.id.desc())
+    )
+    for row in rows:
+        statistics = row.statistics if isinstance(row.statistics, dict) else {}
+        crawled = statistics.get("courts")
+        if not isinstance(crawled, dict):
+            continue
+        fresh = {
+            code: facts for code, facts in crawled.items() if code not in found and isinstance(facts, dict)
+        }
+        troubled = {code for code, facts in fresh.items() if facts.get("issues")}
+        problems = _problems(connection, row.id, troubled) if troubled else {}
+        for code, facts in fresh.items():
+            count = int(facts.get("issues") or 0)
+            found[code] = CourtAttention(row.id, count, tuple(problems.get(code, ())))
+    return found
+
+
+def _problems(connection: Connection, run_id: int, codes: set[str]) -> dict[str, list[str]]:
+    stored = connection.execute(select(runs.c.issues).where(runs.c.id == run_id)).scalar_one_or_none()
+    out: dict[str, list[str]] = {}
+    for entry in stored if isinstance(stored, list) else []:
+        if not isinstance(entry, dict) or entry.get("court") not in codes:
+            continue
+        known = out.setdefault(str(entry["court"]), [])
+        for problem in entry.get("problems") or ():
+            if len(known) < ATTENTION_PROBLEMS and str(problem) not in known:
+                known.append(str(problem))
     return out
 
 
