@@ -108,6 +108,10 @@ def test_a_redesigned_court_is_named_everywhere_and_nothing_wrong_is_stored(
     assert courts[CHANGED]["last_run"] == 2
     assert [code for code, c in courts.items() if c["needs_attention"]] == [CHANGED]
     assert courts[OTHERS[0]]["issues"] == 0 and courts["25GV0001"]["last_run"] is None
+    run = web.get("/api/v1/runs/2").json()["data"]
+    assert {entry["warc_file"] for entry in run["issues"]} == {
+        f"run-2/{CHANGED}.warc.gz"
+    }  # no server folders
     table = {row["code"]: row for row in csv.DictReader(io.StringIO(web.get("/api/v1/courts.csv").text))}
     assert table[CHANGED]["needs_attention"] == "true" and table[CHANGED]["attention"] == "unknown page state"
     assert table[OTHERS[0]]["needs_attention"] == "false" and table[OTHERS[0]]["issues"] == "0"
