@@ -24,6 +24,8 @@ from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.replica.verify import crawled, differences, expected
 from warduty.store import make_engine
+from warduty.sudrf.encoding import decode_page
+from warduty.sudrf.pages import PageState, classify_page
 from warduty.web import create_app
 
 CHANGED = "63GV0001"  # vintage engine, as in the live incident
@@ -79,7 +81,7 @@ def test_a_redesigned_court_is_named_everywhere_and_nothing_wrong_is_stored(
         assert host in entry["url"]
         record = read_response(ArchiveRef(entry["warc_file"], entry["warc_offset"]))
         assert record.url == entry["url"] and record.court_code == CHANGED
-        assert "Найдено дел по запросу".encode("cp1251") in record.body or b"resultTable" not in record.body
+        assert classify_page(decode_page(record.body)) is PageState.UNKNOWN
     statistics = json.loads((run_folder / "statistics.json").read_text("utf-8"))
     assert statistics["courts"][CHANGED]["status"] == "needs attention"
     assert all(statistics["courts"][code]["status"] == "done" for code in OTHERS)
@@ -106,6 +108,10 @@ def test_a_redesigned_court_is_named_everywhere_and_nothing_wrong_is_stored(
     assert courts[CHANGED]["last_run"] == 2
     assert [code for code, c in courts.items() if c["needs_attention"]] == [CHANGED]
     assert courts[OTHERS[0]]["issues"] == 0 and courts["25GV0001"]["last_run"] is None
+    run = web.get("/api/v1/runs/2").json()["data"]
+    assert {entry["warc_file"] for entry in run["issues"]} == {
+        f"run-2/{CHANGED}.warc.gz"
+    }  # no server folders
     table = {row["code"]: row for row in csv.DictReader(io.StringIO(web.get("/api/v1/courts.csv").text))}
     assert table[CHANGED]["needs_attention"] == "true" and table[CHANGED]["attention"] == "unknown page state"
     assert table[OTHERS[0]]["needs_attention"] == "false" and table[OTHERS[0]]["issues"] == "0"

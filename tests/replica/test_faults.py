@@ -13,6 +13,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests.reference import REAL_PAGES, read_page, real_page_names, require
 from tests.replica.synthetic import STANDARD, VINTAGE, sample_population
 from warduty.cli import app
 from warduty.courts import load_registry
@@ -293,3 +294,20 @@ def test_replica_serve_exposes_the_redesign_profile() -> None:
     assert stats["profile"] == "redesign" and stats["redesign_court"] == VINTAGE
     refused = CliRunner().invoke(app, ["replica", "serve", "--scale", "0.02", "--redesign-court", "00GV9999"])
     assert refused.exit_code == 1 and "cannot redesign '00GV9999'" in refused.output
+
+
+def test_redesign_transform_makes_every_real_list_and_card_unreadable() -> None:
+    """Real court pages (from ../shared/reference): what the parsers read as a result list, an empty
+    result or a card, they no longer read after the transform; captcha, throttle and act pages keep
+    what they are."""
+    require(REAL_PAGES)
+    seen: Counter[PageState] = Counter()
+    for name in real_page_names():
+        page = read_page(name)
+        before, after = classify_page(page), classify_page(redesign_page(page))
+        seen[before] += 1
+        if before in (PageState.RESULTS, PageState.EMPTY, PageState.CARD):
+            assert after is PageState.UNKNOWN, name
+        else:
+            assert after is before, name
+    assert seen[PageState.RESULTS] and seen[PageState.CARD] and seen[PageState.EMPTY], seen

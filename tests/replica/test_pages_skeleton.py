@@ -319,6 +319,55 @@ def test_throttle_box_holds_only_the_real_message() -> None:
     )
 
 
+def _squash(value: str) -> str:
+    return re.sub(r"\s+", " ", value.replace("\xa0", " ")).strip()
+
+
+def labels(html: str, block: str) -> tuple[list[str], list[str]]:
+    """(tab labels, column and field labels) of the content block; act kinds in tab labels dropped."""
+    root = LexborHTMLParser(html).css_first(block)
+    assert root is not None
+    tabs = [
+        re.sub(r" \(.*\)$", "", _squash(node.text()))
+        for node in root.css("ul.tabs > li, ul#case_bookmarks > li")
+    ]
+    cells = root.css("th, td[align='center'] > b, #resultTable thead td, table.none-mobile thead td")
+    return tabs, list(dict.fromkeys(_squash(node.text(separator=" ")) for node in cells))
+
+
+def test_standard_card_has_the_real_tabs_and_columns() -> None:
+    real = read_page("leninsky_ufa_criminal.html")
+    replica = pages_standard.card_page(_court(STANDARD), decided_view(STANDARD, 1))
+    assert labels(replica, STANDARD_BLOCK) == labels(real, STANDARD_BLOCK)
+
+
+def test_lists_have_the_real_columns() -> None:
+    real = labels(read_page("ksoyu_listing_acts.html"), STANDARD_BLOCK)[1]
+    page = pages_standard.listing_page(
+        _court(STANDARD), listing_views(STANDARD), page=1, total=3, link_params=LINK
+    )
+    # The saved list is a civil cassation docket's; the criminal first-instance third column is
+    # «Информация по делу» (defendants with their articles), as on the vintage list.
+    civil = "Категория / Заявитель"
+    assert labels(page, STANDARD_BLOCK)[1] == [
+        "Информация по делу" if c.startswith(civil) else c for c in real
+    ]
+    vintage = pages_vintage.listing_page(
+        _court(VINTAGE), listing_views(VINTAGE), page=1, total=3, link_params=LINK
+    )
+    real_vintage = read_page("samara_kas_appeal_uid_results.html")
+    assert labels(vintage, VINTAGE_BLOCK)[1] == labels(real_vintage, VINTAGE_BLOCK)[1]
+
+
+def test_vintage_card_columns_are_real_ones() -> None:
+    replica = labels(pages_vintage.card_page(_court(VINTAGE), listing_views(VINTAGE)[0]), VINTAGE_BLOCK)
+    real = labels(read_page("zavolgskiy_card.html"), VINTAGE_BLOCK)
+    assert real[0] == ["Дело", "Требования", "Движение дела", "Лица"]
+    assert replica[0] == ["Дело", "Движение дела", "Лица", "Стороны", "Судебный акт #1"]
+    defendants = set(pages_vintage.DEFENDANT_COLUMNS)  # the criminal panel, from the standard card
+    assert set(replica[1]) - defendants <= set(real[1])
+
+
 def table() -> str:
     """The markdown table of docs/replica.md, measured now."""
     rows = [

@@ -241,3 +241,25 @@ def test_listing_with_row_missing_a_cell_warns_and_skips(listing: str) -> None:
 )
 def test_hostile_input_is_a_state(hostile: str) -> None:
     assert parse_page(hostile).state in (PageState.UNKNOWN,) or _outcome(hostile) == "error"
+
+
+def test_skipped_tab_warns_only_when_it_holds_rows(card: str) -> None:
+    assert any("'ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ' not read (1 row skipped)" in w for w in parse_card(card).warnings)
+    body = re.search(r'<div id="cont5".*?</table>', card, re.DOTALL)
+    assert body is not None
+    rows = re.findall(r"<tr><td>.*?</tr>", body.group(0), re.DOTALL)
+    assert len(rows) == 1
+    emptied = card.replace(body.group(0), body.group(0).replace(rows[0], "", 1), 1)
+    assert not any("ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ" in warning for warning in parse_card(emptied).warnings)
+
+
+def test_unread_person_column_warns_only_with_a_value() -> None:
+    page = sample("cassation_card")
+    warnings = parse_card(page).warnings
+    assert any("'ОСНОВАНИЯ ОТМЕНЫ (ИЗМЕНЕНИЯ) РЕШЕНИЯ' not read (a value in 1 row)" in w for w in warnings)
+    assert not any("МАТЕРИАЛ" in warning for warning in warnings)  # the column is there, empty
+    cleared = re.sub(r"<td>Существенные нарушения[^<]*<br>[^<]*</td>", "<td></td>", page, count=1)
+    assert cleared != page
+    assert not any("ОСНОВАНИЯ ОТМЕНЫ" in warning for warning in parse_card(cleared).warnings)
+    renamed = page.replace("<b>Основания отмены (изменения) решения</b>", "<b>Новая графа</b>", 1)
+    assert any("unknown column 'НОВАЯ ГРАФА'" in warning for warning in parse_card(renamed).warnings)

@@ -9,6 +9,7 @@ from typing import cast
 import typer
 
 from warduty.cli.app import app, console, fail, print_json
+from warduty.courts import UnknownCourtError, load_registry
 from warduty.replica.faults import PROFILES
 from warduty.replica.server import DEFAULT_SLOW_DELAY, ReplicaServer, ReplicaServerError
 
@@ -64,6 +65,11 @@ def serve_command(
     if faults not in PROFILES:
         fail(f"unknown fault profile {faults!r}; choose one of {', '.join(PROFILES)}")
     day = _parse_day(as_of)
+    if redesign_court is not None:
+        try:
+            load_registry().by_code(redesign_court)
+        except UnknownCourtError as exc:
+            fail(f"cannot redesign {redesign_court!r}: {exc}")
     try:
         population_module = importlib.import_module("warduty.replica.population")
     except ModuleNotFoundError:

@@ -3,7 +3,9 @@
 One coroutine per court works through that court's tasks (searches, then cards, then documents); the
 client's pacing makes the courts share the platform-wide rate while each host gets its own interval.
 Every task is finished in the transaction that stores its output, so a killed run resumes with
-``resume=True`` and fetches again only the page that was in flight.
+``resume=True`` and fetches again only the page that was in flight. A page the parsers do not understand
+is never silent: it becomes an entry of the run's issues (``crawl/issues.py``) and its court's status
+is «needs attention».
 """
 
 from __future__ import annotations

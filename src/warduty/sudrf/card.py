@@ -145,7 +145,11 @@ _PERSON_SPEC: dict[str, LabelTest] = {
     "decided": starts("ДАТА РАССМОТРЕНИЯ"),
     "result": starts("РЕЗУЛЬТАТ"),
 }
-_PARTY_EXTRA_COLUMNS = equals("ИНН", "КПП", "ОГРН", "ОГРНИП", "ОГРН / ОГРНИП")
+# Columns of ЛИЦА / СТОРОНЫ seen on real cards and not read; a value in one of them is a warning.
+_UNREAD_PEOPLE_COLUMNS: LabelTest = lambda key: (  # noqa: E731
+    key in ("ИНН", "КПП", "ОГРН", "ОГРНИП", "ОГРН / ОГРНИП")
+    or key.startswith(("МАТЕРИАЛ (СУДЕБН. КОНТРОЛЯ", "ОСНОВАНИЯ ОТМЕНЫ (ИЗМЕНЕНИЯ) РЕШЕНИЯ"))
+)
 _NOTHING: LabelTest = lambda key: False  # noqa: E731
 
 
@@ -441,7 +445,7 @@ def _getter(cells: list[str], header: HeaderMap) -> Callable[[str], str | None]:
 
 
 def _people(table: LexborNode, label: str, warnings: list[str]) -> tuple[list[CardPerson], list[CardParty]]:
-    start, header = find_header(table_rows(table), _PERSON_SPEC, ("name",), _PARTY_EXTRA_COLUMNS, label)
+    start, header = find_header(table_rows(table), _PERSON_SPEC, ("name",), _UNREAD_PEOPLE_COLUMNS, label)
     warnings.extend(f"{label}: unknown column {key!r}" for key in header.unknown)
     has_role = "role" in header.columns
     has_articles = "articles" in header.columns

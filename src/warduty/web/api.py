@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -362,4 +363,13 @@ def get_run(context: Ctx, run_id: Annotated[int, Path(ge=1, le=2**62)]) -> Respo
         row = queries.run_detail(connection, run_id)
     if row is None:
         raise ApiError(404, f"no run {run_id}")
+    if isinstance(row.get("issues"), list):  # the archive record, without the server's own folders
+        row["issues"] = [_archive_relative(entry) for entry in row["issues"]]
     return ok(row)
+
+
+def _archive_relative(entry: object) -> object:
+    if not isinstance(entry, dict) or not isinstance(entry.get("warc_file"), str):
+        return entry
+    parts = PurePath(entry["warc_file"]).parts
+    return {**entry, "warc_file": "/".join(parts[-2:])}
