@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tests.reference import read_page
+from tests.reference import read_page, real_page_names, real_page_path
 from tests.replica.synthetic import CAPTCHA_A, STANDARD, VINTAGE, make_case
 from warduty.courts import load_registry
 from warduty.replica import pages, pages_form, pages_standard, pages_vintage
@@ -317,6 +317,29 @@ def test_throttle_box_holds_only_the_real_message() -> None:
     assert box_text(pages.throttle_page(_court(STANDARD))) == box_text(
         read_page("ksoyu_temporarily_unavailable.html")
     )
+
+
+def chrome_skeleton(html: str) -> set[str]:
+    """Paths of the site around the module: ``body`` without ``div#modSdpContent`` and the box's content."""
+    tree = LexborHTMLParser(html)
+    for module in tree.css("#modSdpContent"):
+        module.decompose()
+    for box in tree.css("div.box.box_common"):
+        for child in list(box.iter(include_text=True)):
+            if "box__head" not in (child.attributes.get("class") or ""):
+                child.decompose()
+    return skeleton(tree.html or "", "body")
+
+
+def test_site_chrome_is_as_close_to_the_real_sites_as_they_are_to_one_another() -> None:
+    """The courts' sites differ in their notices and banners; the replica's site must be one of them."""
+    names = real_page_names() or [str(real_page_path("leninsky_ufa_criminal.html"))]  # skips without them
+    real = [chrome_skeleton(read_page(name)) for name in names]
+    ours = chrome_skeleton(KINDS[0].render())
+    to_ours = sorted(jaccard(ours, other) for other in real)
+    between = sorted(jaccard(a, b) for i, a in enumerate(real) for b in real[i + 1 :])
+    assert to_ours[len(to_ours) // 2] >= between[len(between) // 2], (to_ours, between[len(between) // 2])
+    assert to_ours[0] >= between[0]
 
 
 def _squash(value: str) -> str:

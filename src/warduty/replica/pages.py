@@ -101,13 +101,19 @@ def attr(value: str) -> str:
 
 def card_href(engine: Engine, case: ReplicaCase) -> str:
     if engine == "vintage":
-        return (
-            f"/modules.php?name=sud_delo&amp;srv_num=1&amp;name_op=case&amp;_id={case.site_id}"
-            f"&amp;_uid={case.site_uid}&amp;_deloId={CRIMINAL_FIRST_INSTANCE}&amp;_caseType=0&amp;_new=0"
-        )
+        return vintage_card_href(case) + "&amp;srv_num=1"
     return (
         f"/modules.php?name=sud_delo&amp;srv_num=1&amp;name_op=case&amp;case_id={case.site_id}"
         f"&amp;case_uid={case.site_uid}&amp;delo_id={CRIMINAL_FIRST_INSTANCE}"
+    )
+
+
+def vintage_card_href(case: ReplicaCase, doc: int | None = None) -> str:
+    """The vintage card link in the real list's order; ``doc`` opens the card at that act (``_doc=N``)."""
+    shown = f"&amp;_doc={doc}" if doc is not None else ""
+    return (
+        f"/modules.php?name=sud_delo&amp;name_op=case&amp;_id={case.site_id}&amp;_uid={case.site_uid}"
+        f"&amp;_deloId={CRIMINAL_FIRST_INSTANCE}&amp;_caseType=0&amp;_new=0{shown}"
     )
 
 

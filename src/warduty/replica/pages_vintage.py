@@ -23,6 +23,7 @@ from warduty.replica.pages import (
     fmt_date,
     shell,
     text,
+    vintage_card_href,
     vintage_header,
 )
 from warduty.replica.pages_standard import persons_cell
@@ -67,9 +68,8 @@ _HOVER = (
 
 
 def _acts_links(view: CaseView) -> str:
-    href = card_href("vintage", view.case)
     return "".join(
-        f'<a href="{href}&amp;_doc={n}&amp;srv_num=1" class="doc" title="{text(act.kind)}">'
+        f'<a href="{vintage_card_href(view.case, n)}&amp;srv_num=1" class="doc" title="{text(act.kind)}">'
         '<img src="/modules/sud_delo/images/doc.png"></a>'
         for n, act in enumerate(view.acts, start=1)
     )
@@ -77,7 +77,7 @@ def _acts_links(view: CaseView) -> str:
 
 def _row(view: CaseView) -> str:
     case = view.case
-    href = f"{card_href('vintage', case)}&amp;srv_num=1"
+    href = card_href("vintage", case)
     return (
         f'<tr {_HOVER}><td class="lawcase-number-td"><a href="{href}" class="dashed open-lawcase">'
         f'{text(case.case_number)}</a></td><td class="text-center vert-align">{fmt_date(case.received)}</td>'
@@ -94,7 +94,7 @@ def _mobile_card(view: CaseView) -> str:
     result = f"{fmt_date(view.decided)} {text(view.result)}".strip()
     return (
         f'<div class="mobile-lawcase-card"><time>Поступило: {fmt_date(case.received)}</time>'
-        f'<div class="m-number"><a href="{card_href("vintage", case)}&amp;srv_num=1" '
+        f'<div class="m-number"><a href="{card_href("vintage", case)}" '
         f'class="dashed open-lawcase">{text(case.case_number)}</a></div>'
         f'<div class="m-essence">{persons_cell(view)}</div><div class="m-judge">Судья: '
         f"{text(case.judge)}</div>"
