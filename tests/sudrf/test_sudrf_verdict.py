@@ -132,7 +132,7 @@ def test_false_positive_phrases_do_not_make_a_suspended_sentence() -> None:
     )
     facts = extract_verdict(text)
     assert (facts.punishment, facts.term_months, facts.colony_regime) == ("imprisonment", 36, "general")
-    assert facts.defendants == ("ФИО1",)
+    assert [defendant.name for defendant in facts.defendants] == ["ФИО1"]
 
 
 def test_dates_and_length() -> None:
