@@ -98,6 +98,10 @@ def read_act_file(path: Path) -> ActFileResult:
     except OSError as exc:
         return ActFileResult(str(path), None, f"cannot read: {exc.strerror or exc}")
     try:
-        return ActFileResult(str(path), extract_verdict(act_text(data)), None)
+        text = act_text(data)
     except ActFileError as exc:
         return ActFileResult(str(path), None, str(exc))
+    try:
+        return ActFileResult(str(path), extract_verdict(text), None)
+    except Exception as exc:  # a reader bug must not hide the other files' results
+        return ActFileResult(str(path), None, f"internal error reading the act: {type(exc).__name__}: {exc}")

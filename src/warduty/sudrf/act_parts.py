@@ -120,10 +120,15 @@ class Clause:
     conviction: str  # the sentence «признать … виновным в совершении …» (articles are read from it)
 
 
-def name_key(name: str) -> str:
-    """A defendant's name as a key: the first word without titles, lower case (case endings kept)."""
+def name_word(name: str) -> str:
+    """The first word of a defendant's name as written, without titles («подсудимого», «рядового»)."""
     words = _TITLES.sub("", name.strip(' ,.«»"')).split()
-    return words[0].lower().strip(".,") if words else ""
+    return words[0].strip(".,") if words else ""
+
+
+def name_key(name: str) -> str:
+    """A defendant's name as a key: ``name_word`` in lower case (case endings kept)."""
+    return name_word(name).lower()
 
 
 def same_person(key: str, other: str) -> bool:

@@ -20,16 +20,39 @@ _CARD = re.compile(
     rf"{_ARTICLE}{_NUMBER}(?:\s*,?\s*{_PART}{_NUMBER})?(?:\s*,?\s*п(?:ункт\w*)?\.?\s*[«\"']?\s*([а-я])\b)?",
     re.IGNORECASE,
 )
-_SCOPE = re.compile(r"(?:в\s+совершени\w*|по)\s+(.*?)(?:УК\b|Уголовн\w*\s+кодекс|КоАП|и\s+назнач|назнач|$)",
-                    re.IGNORECASE | re.DOTALL)  # fmt: skip
+# «преступления, предусмотренного ч. 1 ст. 228 УК РФ», «в совершении преступления по ч. 1 ст. 228 УК РФ»
+_SCOPE = re.compile(
+    r"(?:предусмотренн\w*|в\s+совершении\s+преступлени\w*\s*,?\s*по)\s+(.{1,300}?)"
+    r"(?:УК\b|Уголовн\w*\s+кодекс|КоАП|и\s+назнач|назнач|\(|$)",
+    re.IGNORECASE,
+)
+# where the counts end and their combination begins
+_COMBINATION = re.compile(
+    r"окончательн|по\s+совокупност|ст(?:ать\w*|\.)\s*69|ст(?:ать\w*|\.)\s*70\b", re.IGNORECASE
+)
+_ACQUITTAL = re.compile(r"оправда|невиновн", re.IGNORECASE)
+_SENTENCE = re.compile(r";|\.\s+(?=[А-ЯЁ])")
 
 
-def conviction_articles(conviction: str) -> tuple[ArticleRef, ...]:
-    """The articles the clause convicts under (УК only; a КоАП clause gives none)."""
-    scope = _SCOPE.search(conviction)
-    if scope is None or re.search(r"КоАП|административн", conviction[scope.start() : scope.end() + 20]):
-        return ()
-    text = scope.group(1)
+def conviction_articles(clause: str) -> tuple[ArticleRef, ...]:
+    """The articles a defendant's clause convicts under: every «предусмотренного …» of its counts, before
+    they are combined; acquittals left out (УК only; a КоАП clause gives none)."""
+    combination = _COMBINATION.search(clause)
+    counts = clause[: combination.start()] if combination else clause
+    refs: list[ArticleRef] = []
+    for part in _SENTENCE.split(counts):
+        if _ACQUITTAL.search(part):
+            continue
+        for scope in _SCOPE.finditer(part):
+            if re.match(r"КоАП", part[scope.end(1) : scope.end(1) + 30].strip()):
+                continue
+            for ref in _refs(scope.group(1)):
+                if ref not in refs:
+                    refs.append(ref)
+    return tuple(refs)
+
+
+def _refs(text: str) -> list[ArticleRef]:
     found: list[tuple[int, ArticleRef]] = []
     covered: list[tuple[int, int]] = []
     for match in _PRESS.finditer(text):
@@ -41,11 +64,7 @@ def conviction_articles(conviction: str) -> tuple[ArticleRef, ...]:
             continue
         article, part, point = match.groups()
         found.append((match.start(), _ref(article, part, point)))
-    refs: list[ArticleRef] = []
-    for _, ref in sorted(found, key=lambda item: item[0]):
-        if ref not in refs:
-            refs.append(ref)
-    return tuple(refs)
+    return [ref for _, ref in sorted(found, key=lambda item: item[0])]
 
 
 def _ref(article: str, part: str | None, point: str | None) -> ArticleRef:

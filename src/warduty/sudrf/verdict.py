@@ -21,6 +21,7 @@ from warduty.sudrf.act_parts import (
     defendant_clauses,
     heading_kind,
     name_key,
+    name_word,
     normalise,
     operative_part,
 )
@@ -182,7 +183,7 @@ def _defendant(clause: Clause, clauses: list[Clause], narrative: str) -> Defenda
     intro = _intro_of(clause, clauses, narrative)
     return DefendantFacts(
         name=clause.name,
-        articles=conviction_articles(clause.conviction),
+        articles=conviction_articles(clause.text or clause.conviction),
         punishment=sentence.punishment,
         term_months=sentence.term_months,
         probation_months=sentence.probation_months,
@@ -196,32 +197,40 @@ def _defendant(clause: Clause, clauses: list[Clause], narrative: str) -> Defenda
     )
 
 
-def _stem(name: str) -> str | None:
+def _mentions(name: str, intro: str) -> list[int]:
+    """Where the introduction names this defendant (stem match: the cases of a surname differ)."""
     key = name_key(name)
-    if len(key) < 3:
-        return None  # «Д», «Б»: redaction left too little to find the person again
-    return key if key[-1].isdigit() else key[:-1]
+    if not key:
+        return []
+    if len(key) < 3:  # «Те», «Д»: short names only as the very word, as written
+        word = name_word(name)
+        return [m.start() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", intro)]
+    stem = key if key[-1].isdigit() else key[:-1]
+    tail = r"(?!\d)" if key[-1].isdigit() else ""
+    return [m.start() for m in re.finditer(rf"(?i)(?<!\w){re.escape(stem)}{tail}", intro)]
 
 
 def _intro_of(clause: Clause, clauses: list[Clause], narrative: str) -> str | None:
-    """The part of the introduction about this defendant (from their name to the next defendant's)."""
+    """The part of the introduction about this defendant: the longest stretch from a mention of them to
+    the next mention of another defendant. ``None`` when some defendant cannot be found there."""
     intro_end = _INTRO_END.search(narrative)
     intro = narrative[: intro_end.start()] if intro_end else narrative
-    positions: dict[str, int] = {}
+    marks: list[tuple[int, str]] = []
     for other in clauses:
-        stem = _stem(other.name)
-        if stem is None:
+        found = _mentions(other.name, intro)
+        if not found:
+            return None
+        marks.extend((position, other.name) for position in found)
+    marks.sort()
+    best = ""
+    for index, (position, name) in enumerate(marks):
+        if name != clause.name:
             continue
-        match = re.search(rf"(?i)(?<!\w){re.escape(stem)}", intro)
-        if match:
-            positions[other.name] = match.start()
-    if clause.name not in positions:
-        return None
-    start = positions[clause.name]
-    ordered = sorted(p for p in positions.values() if p > start)
-    end = ordered[0] if ordered else len(intro)
-    # «рядового ФИО1 и рядового ФИО2, проходящих военную службу по призыву»: one description for both
-    while end - start < _SHARED_DESCRIPTION and ordered:
-        ordered.pop(0)
-        end = ordered[0] if ordered else len(intro)
-    return intro[start:end]
+        others = [p for p, n in marks[index + 1 :] if n != name]
+        # «рядового ФИО1 и рядового ФИО2, проходящих военную службу по призыву»: one description for both
+        while others and others[0] - position < _SHARED_DESCRIPTION:
+            others.pop(0)
+        stretch = intro[position : others[0] if others else len(intro)]
+        if len(stretch) > len(best):
+            best = stretch
+    return best
