@@ -40,7 +40,7 @@ def verdict_command(
 
 def _print_summary(result: ActFileResult) -> None:
     if result.facts is None:
-        err_console.print(f"[bold red]{result.file}:[/] {result.error}", highlight=False)
+        err_console.print(f"[bold red]{result.file}:[/] {result.error}", highlight=False, soft_wrap=True)
         return
     facts = result.facts
     parts = [facts.act_kind or "act of unknown kind"]
@@ -57,7 +57,7 @@ def _print_summary(result: ActFileResult) -> None:
         service = [name for name in ("mobilised", "contract", "conscript") if getattr(facts, name)]
         parts += service
         parts.append(f"{len(facts.defendants)} defendant(s)")
-    console.print(f"[bold]{result.file}:[/] " + "; ".join(parts), highlight=False)
+    console.print(f"[bold]{result.file}:[/] " + "; ".join(parts), highlight=False, soft_wrap=True)
     if len(facts.defendants) > 1:
         for defendant in facts.defendants:
             articles = ", ".join(str(article) for article in defendant.articles) or "articles not read"
@@ -66,4 +66,4 @@ def _print_summary(result: ActFileResult) -> None:
                 detail.append(f"term {defendant.term_months} months")
             if defendant.colony_regime:
                 detail.append(f"colony {defendant.colony_regime}")
-            console.print(f"  {defendant.name}: " + "; ".join(detail), highlight=False)
+            console.print(f"  {defendant.name}: " + "; ".join(detail), highlight=False, soft_wrap=True)

@@ -62,7 +62,7 @@ _REGIMES = (
     ("prison", re.compile(r"\bв\s+тюрьме\b", re.IGNORECASE)),
 )
 _AMOUNT = re.compile(
-    r"(?P<digits>\d[\d\s]{0,12}(?:[.,]\d{2})?)?\s*(?:\([^)]{1,80}\)\s*)?(?P<words>(?:[а-яё]+\s+){0,3}?)"
+    r"(?P<digits>\d{1,3}(?:[\s.]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)?\s*(?:\([^)]{1,80}\)\s*)?(?P<words>(?:[а-яё]+\s+){0,3}?)"
     r"(?P<thousand>тысяч\w*|тыс\.?)?\s*(?:руб|₽)",
     re.IGNORECASE,
 )
@@ -190,11 +190,12 @@ def _regime(text: str) -> str | None:
 
 
 def _words_number(words: str) -> int | None:
+    """The number the last words spell («в размере двадцати пяти» -> 25)."""
     total = 0
-    for word in words.lower().split():
+    for word in reversed(words.lower().split()):
         value = _HUNDREDS.get(word, NUMBER_WORDS.get(word))
         if value is None:
-            return None
+            break
         total += value
     return total or None
 
