@@ -45,12 +45,13 @@ _VERB_ON_ITS_LINE = {
 # «признать ФИО1 виновным», «ФИО1 признать виновной», «признать виновным ФИО1 в совершении»
 _NOT_GUILTY = r"(?<![Нн]е)(?<![Нн]е )"
 _NAME_FIRST = re.compile(
-    rf"признать\s+(?P<name>[^;:]{{1,90}}?)\s*,?\s+{_NOT_GUILTY}виновн(?:ым|ой|ыми|ую|ого)\b", re.IGNORECASE
+    rf"признать\s+(?P<name>[^;:]{{1,90}}?)(?:\s*,\s*|\s+){_NOT_GUILTY}виновн(?:ым|ой|ыми|ую|ого)\b", re.IGNORECASE
 )
 _GUILTY_FIRST = re.compile(
     rf"признать\s+{_NOT_GUILTY}виновн(?:ым|ой|ыми)\s+(?P<name>[^;:]{{1,90}}?)\s+в\s+(?:совершени|том)",
     re.IGNORECASE,
 )
+_CLAUSE_START = re.compile(r"[;:]\s*")
 _SENTENCE_START = re.compile(r"(?:[;:]|(?<![\s.][А-ЯЁ])\.|\n)\s*")
 _TITLES = re.compile(
     r"^(?:подсудим\w*|осужденн\w*|осуждённ\w*|гражданин\w*|рядов\w*|ефрейтор\w*|сержант\w*|младш\w*|старш\w*|"
@@ -58,6 +59,11 @@ _TITLES = re.compile(
     re.IGNORECASE,
 )
 _JOINT = re.compile(r"\s*(?:,|\s+и\s+)\s*")
+_REDACTED = re.compile(r"<[^<>]{0,30}>|\[[^\[\]]{0,30}\]")  # «<данные изъяты>», «[ФИО]»
+# «Курмангалина Р.Д., ДД.ММ.ГГГГ года рождения, виновным»: the name ends before the birth date
+_BIRTH = re.compile(
+    r",\s*(?:ДД\.|\d{1,2}\.\d{1,2}\.|\d{4}\s*г|<дата|родивш|\d{1,2}\s+[а-я]+\s+\d{4}).*$", re.IGNORECASE
+)
 _NAME_TOKEN = re.compile(r"^(?:[«\"(\[<.]*[А-ЯЁA-Z]|[<\[(.]|и$|[-–,]$)")
 # the operative part's conviction clauses end where the common orders begin
 _CLAUSES_END = re.compile(
@@ -150,7 +156,7 @@ def _anchors(operative: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for pattern in (_NAME_FIRST, _GUILTY_FIRST):
         for match in pattern.finditer(operative):
-            name = match.group("name").strip(' ,.«»"')
+            name = _BIRTH.sub("", match.group("name")).strip(' ,.«»"')
             start = match.start()
             if pattern is _NAME_FIRST and re.match(r"(?i)виновн", name):
                 continue
@@ -159,21 +165,27 @@ def _anchors(operative: str) -> list[tuple[int, int, str]]:
             if not name:  # «ФИО1 признать виновным»: the name precedes the verb
                 continue
             found.append((start, match.end(), name))
-    for match in re.finditer(rf"признать\s+{_NOT_GUILTY}виновн(?:ым|ой|ыми)\b", operative, re.IGNORECASE):
+    for match in re.finditer(rf"признать\s*{_NOT_GUILTY}виновн(?:ым|ой|ыми)\b", operative, re.IGNORECASE):
         if any(start <= match.start() < end for start, end, _ in found):
             continue
-        boundary = list(_SENTENCE_START.finditer(operative, max(0, match.start() - 90), match.start()))
-        head = boundary[-1].end() if boundary else max(0, match.start() - 90)
-        name = operative[head : match.start()].strip(' ,.«»"-–')
-        if name and len(name) <= 60:
-            found.append((head, match.end(), name))
+        # the name before the verb: back to the sentence start, or (initials cut it: «А. АлексА.а») to
+        # the previous colon, semicolon or the start of the operative part
+        window = max(0, match.start() - 90)
+        for boundaries in (_SENTENCE_START, _CLAUSE_START):
+            marks = list(boundaries.finditer(operative, window, match.start()))
+            head = marks[-1].end() if marks else (0 if window == 0 else window)
+            name = operative[head : match.start()].strip(' ,.«»"-–')
+            if name and len(name) <= 60 and _looks_like_name(name):
+                found.append((head, match.end(), name))
+                break
     found.sort()
     return found
 
 
 def _looks_like_name(written: str) -> bool:
     """Names as courts write or redact them: «Колесникова ФИО9», «Те ИО1», «Салмину Е.В.», «Д», «<ФИО>»."""
-    tokens = _TITLES.sub("", written.strip()).replace(",", " , ").split()
+    plain = _REDACTED.sub("<>", _TITLES.sub("", written.strip()))
+    tokens = plain.replace(",", " , ").split()
     return 0 < len(tokens) <= 10 and all(_NAME_TOKEN.match(token) for token in tokens)
 
 
