@@ -52,6 +52,7 @@ _GUILTY_FIRST = re.compile(
     rf"признать\s+{_NOT_GUILTY}виновн(?:ым|ой|ыми)\s+(?P<name>[^;:]{{1,90}}?)\s+в\s+(?:совершени|том)",
     re.IGNORECASE,
 )
+_EACH = re.compile(r"(?<![А-ЯЁа-яё])(?:каждому|каждой|каждого\s+из\s+них)(?![А-ЯЁа-яё])", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[;:]\s*")
 _SENTENCE_START = re.compile(r"(?:[;:]|(?<![\s.][А-ЯЁ])\.|\n)\s*")
 _TITLES = re.compile(
@@ -227,7 +228,10 @@ def _sentence_end(text: str, position: int, limit: int) -> int:
 
 
 def _split_joint(names: list[str], body: str, conviction: str) -> list[Clause]:
-    """«Признать ФИО1 и ФИО2 виновными … назначить: ФИО1 – …; ФИО2 – …»: each from its first mention."""
+    """«Признать ФИО1 и ФИО2 виновными … назначить: ФИО1 – …; ФИО2 – …»: each from its first mention;
+    «… 3 года лишения свободы каждому»: one sentence for all of them."""
+    if _EACH.search(body):
+        return [Clause(name, body, conviction) for name in names]
     after = len(conviction)
     starts: list[int | None] = []
     for name in names:
