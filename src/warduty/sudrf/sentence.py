@@ -36,7 +36,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<![\s.][А-ЯЁ])(?<!\bст)(?<!\bч)(?<!\bп)(
 _PROBATION = re.compile(r"испытательн\w*\s+срок\w*", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"условн\w*|ст(?:ать[иеюя]|\.)?\s*73\b", re.IGNORECASE)
 _DURATION_AFTER_PROBATION = re.compile(
-    rf"\s*(?:[-–—:,]\s*)?(?:(?:в|на|продолжительностью|равн\w+|сроком|срок|который\s+установить)\s+)*(?:на\s*)?"
+    rf"\s*(?:[-–—:,]\s*)?(?:(?:в|на|продолжительностью|равн\w+|сроком|срок|в\s+течение|который\s+установить)\s+)*(?:на\s*)?"
     rf"(?P<length>{DURATION.pattern})",
     re.IGNORECASE,
 )
