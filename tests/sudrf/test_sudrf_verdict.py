@@ -132,7 +132,20 @@ def test_false_positive_phrases_do_not_make_a_suspended_sentence() -> None:
     )
     facts = extract_verdict(text)
     assert (facts.punishment, facts.term_months, facts.colony_regime) == ("imprisonment", 36, "general")
-    assert facts.defendants == ("ФИО1",)
+    assert [defendant.name for defendant in facts.defendants] == ["ФИО1"]
+
+
+def test_a_suspension_that_also_lifts_the_preventive_measure_stays_a_suspension() -> None:
+    """«… отменить» in the same sentence lifts a preventive measure, not the suspension (not ст. 74)."""
+    text = (
+        "ПРИГОВОР\nПРИГОВОРИЛ:\nПризнать ФИО1 виновным в совершении преступления, предусмотренного ч. 5 "
+        "ст. 337 УК РФ, и назначить ему наказание в виде лишения свободы на срок 5 (пять) лет. На основании "
+        "ст. 73 УК РФ назначенное наказание считать условным с испытательным сроком 3 (три) года, меру "
+        "пресечения в виде наблюдения командования воинской части отменить по вступлении приговора в силу."
+    )
+    facts = extract_verdict(text)
+    assert (facts.punishment, facts.term_months, facts.probation_months) == ("suspended", 60, 36)
+    assert [str(article) for article in facts.defendants[0].articles] == ["ст.337 ч.5"]
 
 
 def test_dates_and_length() -> None:

@@ -11,6 +11,7 @@ from warduty.cli import db_cmd as _db_cmd  # noqa: F401  isort: skip
 from warduty.cli import demo_cmd as _demo_cmd  # noqa: F401  isort: skip
 from warduty.cli import asylum_cmd as _asylum_cmd  # noqa: F401  isort: skip
 from warduty.cli import parse_cmd as _parse_cmd  # noqa: F401  isort: skip
+from warduty.cli import verdict_cmd as _verdict_cmd  # noqa: F401  isort: skip
 from warduty.cli import crawl_cmd as _crawl_cmd  # noqa: F401  isort: skip
 from warduty.cli import replica_serve_cmd as _replica_serve_cmd  # noqa: F401  isort: skip
 from warduty.cli import replica_cmd as _replica_cmd  # noqa: F401  isort: skip

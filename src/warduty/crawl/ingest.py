@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
@@ -292,22 +290,7 @@ def verdict_json(text: str) -> dict[str, Any]:
     """Facts from the act's text as JSON-ready data."""
     from warduty.sudrf.verdict import extract_verdict
 
-    data: dict[str, Any] = _jsonable(dataclasses.asdict(extract_verdict(text)))
-    return data
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, frozenset | set | tuple):
-        return list(value)
-    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+    return extract_verdict(text).to_dict()  # the one JSON shape (``warduty verdict --json`` prints it too)
 
 
 def _date(value: Any) -> date | None:
