@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, func, select
 
+from warduty.stats.defendant_facts import facts_for
 from warduty.stats.definitions import Filters, Metric
 from warduty.stats.outcomes import OUTCOMES, Outcome, classify_outcome
 from warduty.stats.query import VERDICT_ACT_KINDS, base_from, conditions, units_statement, verdict_results
@@ -40,7 +41,7 @@ class SentenceMix:
     suspended: int
     real: int
     disciplinary_unit: int
-    other_punishment: int  # service restriction, fine, or not read from the text
+    other_punishment: int  # service restriction, fine, or not read from the text (for this defendant)
     mobilised: int
 
     def shares(self) -> list[Share]:
@@ -84,23 +85,23 @@ def sentence_mix(connection: Connection, filters: Filters) -> SentenceMix:
     punishment and service read from that text (the case's first verdict act with text)."""
     sentenced = units_statement("sentences", filters, verdict_results(connection)).subquery()
     first_act = _first_verdict_act()
-    punishment = acts.c.verdict["punishment"].as_string()
-    mobilised = acts.c.verdict["mobilised"].as_boolean()
-    joined = sentenced.outerjoin(first_act, first_act.c.case_id == sentenced.c.case_id).outerjoin(
-        acts, and_(acts.c.case_id == first_act.c.case_id, acts.c.position == first_act.c.position)
+    joined = (
+        sentenced.join(persons, persons.c.id == sentenced.c.unit)
+        .outerjoin(first_act, first_act.c.case_id == sentenced.c.case_id)
+        .outerjoin(acts, and_(acts.c.case_id == first_act.c.case_id, acts.c.position == first_act.c.position))
     )
     statement = select(
-        sentenced.c.unit, first_act.c.case_id.label("published"), punishment.label("punishment"),
-        mobilised.label("mobilised"),
-    ).select_from(joined)  # fmt: skip
+        sentenced.c.unit, first_act.c.case_id.label("published"), persons.c.name, acts.c.verdict
+    ).select_from(joined)
     tally: Counter[str] = Counter()
     for row in connection.execute(statement):
         tally["sentences"] += 1
         if row.published is None:
             continue
         tally["published"] += 1
-        tally[_punishment_key(row.punishment)] += 1
-        tally["mobilised"] += bool(row.mobilised)
+        facts = facts_for(row.verdict, row.name)
+        tally[_punishment_key(facts["punishment"])] += 1
+        tally["mobilised"] += bool(facts["mobilised"])
     return SentenceMix(
         sentences=tally["sentences"],
         published=tally["published"],
@@ -141,14 +142,14 @@ def published_verdicts(connection: Connection, filters: Filters, limit: int = 20
     """The first ``limit`` sentences of the period with a published verdict text, by court and case."""
     sentenced = units_statement("sentences", filters, verdict_results(connection)).subquery()
     first_act = _first_verdict_act()
-    verdict = acts.c.verdict
     statement = (
         select(
-            cases.c.court_code, cases.c.case_number, persons.c.position, persons.c.name, sentenced.c.day,
-            verdict["punishment"].as_string().label("punishment"),
-            verdict["term_months"].as_integer().label("term_months"),
-            verdict["probation_months"].as_integer().label("probation_months"),
-            verdict["mobilised"].as_boolean().label("mobilised"),
+            cases.c.court_code,
+            cases.c.case_number,
+            persons.c.position,
+            persons.c.name,
+            sentenced.c.day,
+            acts.c.verdict,
         )
         .select_from(
             sentenced.join(first_act, first_act.c.case_id == sentenced.c.case_id)
@@ -158,14 +159,26 @@ def published_verdicts(connection: Connection, filters: Filters, limit: int = 20
         )
         .order_by(cases.c.court_code, cases.c.case_number, persons.c.position)
         .limit(limit)
-    )  # fmt: skip
-    return [
-        PublishedVerdict(
-            r.court_code, r.case_number, int(r.position), r.name, r.day, r.punishment, r.term_months,
-            r.probation_months, None if r.mobilised is None else bool(r.mobilised),
+    )
+    verdicts = []
+    for r in connection.execute(statement):
+        facts = facts_for(r.verdict, r.name)
+        mobilised = None if facts["mobilised"] is None else bool(facts["mobilised"])
+        punishment, term, probation = facts["punishment"], facts["term_months"], facts["probation_months"]
+        verdicts.append(
+            PublishedVerdict(
+                r.court_code,
+                r.case_number,
+                int(r.position),
+                r.name,
+                r.day,
+                punishment,
+                term,
+                probation,
+                mobilised,
+            )
         )
-        for r in connection.execute(statement)
-    ]  # fmt: skip
+    return verdicts
 
 
 def _first_verdict_act() -> Any:
