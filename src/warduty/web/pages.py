@@ -34,7 +34,7 @@ from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError
 from warduty.web.i18n import COOKIE, STRINGS, Lang, choose, translate
 from warduty.web.pseudonym import RedactionError, redact
-from warduty.web.security import ARCHIVE_CSP
+from warduty.web.security import ARCHIVE_CSP, inert_page
 from warduty.web.statistics import WATCHED_GROUPS, SeriesPoint, SeriesQuery
 
 router = APIRouter(include_in_schema=False)
@@ -229,6 +229,7 @@ def archived_page(
 ) -> Response:
     """The card as the court published it, from the WARC archive; names redacted unless names are on."""
     html, fetched_at = archived_card(context, case_id)
+    html = inert_page(html)
     # The card's tabs are switched by scripts, which do not run here: show every tab's content.
     banner = (
         '<style>div[id^="cont"]{display:block!important}</style>'

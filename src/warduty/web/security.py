@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,27 @@ PAGE_CSP = (
 )
 # Archived court pages are shown as they were, styles included, but nothing in them runs or loads.
 ARCHIVE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+# What an archived page would load. The CSP above is the guarantee; taking these out first only spares the
+# reader's browser a console full of blocked requests for the court's scripts, styles and banners.
+_LOADING_ELEMENTS = re.compile(r"<(/?)(?:script|iframe|frame|object|embed|noscript)\b", re.IGNORECASE)
+_VOID_LOADERS = re.compile(r"<(?:link|base)\b[^>]{0,2000}>?", re.IGNORECASE)
+# Bounded, so that hostile markup costs linear time; a longer tag is still held by the CSP.
+_LOADING_ATTRIBUTES = re.compile(
+    r"(<[a-z][^>]{0,2000}?\s)(src|srcset|background|poster|data)(\s*=)", re.IGNORECASE
+)
+
+
+def inert_page(html: str) -> str:
+    """An archived page with nothing left in it that loads: scripts and frames become inert ``<template>``s,
+    links go, image sources are renamed."""
+    previous = None
+    while previous != html:  # until nothing changes: a removal can join the pieces of another tag
+        previous = html
+        html = _LOADING_ELEMENTS.sub(r"<\1template", _VOID_LOADERS.sub("", html))  # <template> is inert
+        html = _LOADING_ATTRIBUTES.sub(r"\1data-archived-\2\3", html)
+    return html
+
+
 HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
