@@ -24,7 +24,7 @@ from warduty.crawl.process import SearchRef
 from warduty.crawl.reconcile import reconcile
 from warduty.replica.pages_site import ReplicaSite
 from warduty.store import make_engine, migrate, sync_courts
-from warduty.store.schema import cases, person_articles, persons, runs, searches
+from warduty.store.schema import cases, person_articles, persons, runs, searches, tasks
 from warduty.sudrf.pages import PageState
 
 AS_OF = date(2025, 1, 1)
@@ -212,6 +212,24 @@ def test_unknown_tab_is_stored_with_an_issue(engine: Engine, tmp_path: Path, sit
     assert issue.task == "card" and issue.outcome == "stored"
     assert issue.problems == ("card: unknown tab 'ХОД ДЕЛА' left unread",)
     assert stored_cases(engine) == 1 and run.report.cards == 1
+
+
+def test_a_known_tab_holding_rows_is_noted_not_an_issue(
+    engine: Engine, tmp_path: Path, site: ReplicaSite
+) -> None:
+    """Real cards of sentenced defendants list writs (ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ): not read, and not an alarm."""
+    run = Run(engine, tmp_path, STANDARD)
+    _, card_url, card = listing_and_card(site, run.court, run)
+    header = re.search(r"<th colspan=\"10\">ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ</th></tr><tr>(.*?)</tr>", card)
+    assert header is not None
+    writ = "<tr>" + "<td>01.02.2024</td>" * header.group(1).count("<td") + "</tr>"
+    filled = card.replace(header.group(0), header.group(0) + writ, 1)
+    run.do(run.task(TaskSpec("card", STANDARD, card_url, {})), [cp1251(filled)])
+    assert run.crawler._issues == []
+    assert stored_cases(engine) == 1 and run.report.cards == 1
+    with engine.connect() as connection:
+        notes = connection.execute(select(tasks.c.error).where(tasks.c.kind == "card")).scalars().all()
+    assert any("'ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ' not read (1 row skipped)" in (note or "") for note in notes)
 
 
 def test_a_resumed_run_keeps_the_issues_of_pages_it_stored_before(

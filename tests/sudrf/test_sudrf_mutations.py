@@ -243,23 +243,25 @@ def test_hostile_input_is_a_state(hostile: str) -> None:
     assert parse_page(hostile).state in (PageState.UNKNOWN,) or _outcome(hostile) == "error"
 
 
-def test_skipped_tab_warns_only_when_it_holds_rows(card: str) -> None:
-    assert any("'ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ' not read (1 row skipped)" in w for w in parse_card(card).warnings)
+def test_skipped_tab_is_said_only_when_it_holds_rows(card: str) -> None:
+    parsed = parse_card(card)
+    assert any("'ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ' not read (1 row skipped)" in w for w in parsed.unread)
+    assert not any("ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ" in w for w in parsed.warnings)  # known: not an alarm
     body = re.search(r'<div id="cont5".*?</table>', card, re.DOTALL)
     assert body is not None
     rows = re.findall(r"<tr><td>.*?</tr>", body.group(0), re.DOTALL)
     assert len(rows) == 1
     emptied = card.replace(body.group(0), body.group(0).replace(rows[0], "", 1), 1)
-    assert not any("ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ" in warning for warning in parse_card(emptied).warnings)
+    assert not any("ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ" in note for note in parse_card(emptied).unread)
 
 
-def test_unread_person_column_warns_only_with_a_value() -> None:
+def test_unread_person_column_is_said_only_with_a_value() -> None:
     page = sample("cassation_card")
-    warnings = parse_card(page).warnings
-    assert any("'ОСНОВАНИЯ ОТМЕНЫ (ИЗМЕНЕНИЯ) РЕШЕНИЯ' not read (a value in 1 row)" in w for w in warnings)
-    assert not any("МАТЕРИАЛ" in warning for warning in warnings)  # the column is there, empty
+    unread = parse_card(page).unread
+    assert any("'ОСНОВАНИЯ ОТМЕНЫ (ИЗМЕНЕНИЯ) РЕШЕНИЯ' not read (a value in 1 row)" in w for w in unread)
+    assert not any("МАТЕРИАЛ" in note for note in unread)  # the column is there, empty
     cleared = re.sub(r"<td>Существенные нарушения[^<]*<br>[^<]*</td>", "<td></td>", page, count=1)
     assert cleared != page
-    assert not any("ОСНОВАНИЯ ОТМЕНЫ" in warning for warning in parse_card(cleared).warnings)
+    assert not any("ОСНОВАНИЯ ОТМЕНЫ" in note for note in parse_card(cleared).unread)
     renamed = page.replace("<b>Основания отмены (изменения) решения</b>", "<b>Новая графа</b>", 1)
     assert any("unknown column 'НОВАЯ ГРАФА'" in warning for warning in parse_card(renamed).warnings)

@@ -239,7 +239,7 @@ class Processor:
         return ProcessOutcome(
             children=children,
             cards_stored=1,
-            note="; ".join(card.warnings) or None,
+            note="; ".join((*card.warnings, *card.unread)) or None,
             warnings=card.warnings,
         )
 

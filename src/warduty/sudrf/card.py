@@ -292,6 +292,7 @@ def _assemble(
 ) -> CaseCard:
     fields: list[tuple[str, str]] = []
     events: list[CardEvent] = []
+    unread: list[str] = []
     persons: list[CardPerson] = []
     parties: list[CardParty] = []
     acts: list[CardAct] = []
@@ -300,15 +301,17 @@ def _assemble(
         if tab.kind is None:
             warnings.append(f"unknown tab {tab.label!r} left unread")
         elif tab.kind == IGNORED:
-            unread = _content_rows(tab.body)
-            if unread:
-                warnings.append(f"tab {tab.label!r} not read ({_rows_phrase(unread)} skipped)")
+            unread_rows = _content_rows(tab.body)
+            if unread_rows:
+                unread.append(f"tab {tab.label!r} not read ({_rows_phrase(unread_rows)} skipped)")
         elif tab.kind == CASE:
             fields.extend(label_values(_first_table(tab.body, tab.label), tab.label, warnings))
         elif tab.kind == EVENTS:
             events.extend(_events(_first_table(tab.body, tab.label), tab.label, warnings))
         elif tab.kind in (PERSONS, PARTIES):
-            table_persons, table_parties = _people(_first_table(tab.body, tab.label), tab.label, warnings)
+            table_persons, table_parties = _people(
+                _first_table(tab.body, tab.label), tab.label, warnings, unread
+            )
             persons.extend(table_persons)
             parties.extend(table_parties)
         elif tab.kind == LOWER:
@@ -347,6 +350,7 @@ def _assemble(
         lower_court=_lower_court(lower),
         tabs=tuple(tab.label for tab in tabs),
         warnings=tuple(warnings),
+        unread=tuple(unread),
     )
 
 
@@ -444,7 +448,9 @@ def _getter(cells: list[str], header: HeaderMap) -> Callable[[str], str | None]:
     return get
 
 
-def _people(table: LexborNode, label: str, warnings: list[str]) -> tuple[list[CardPerson], list[CardParty]]:
+def _people(
+    table: LexborNode, label: str, warnings: list[str], unread: list[str]
+) -> tuple[list[CardPerson], list[CardParty]]:
     start, header = find_header(table_rows(table), _PERSON_SPEC, ("name",), _UNREAD_PEOPLE_COLUMNS, label)
     warnings.extend(f"{label}: unknown column {key!r}" for key in header.unknown)
     has_role = "role" in header.columns
@@ -457,7 +463,7 @@ def _people(table: LexborNode, label: str, warnings: list[str]) -> tuple[list[Ca
     for key, position in header.ignored:
         filled = sum(1 for cells in data_rows if cells[position])
         if filled:
-            warnings.append(f"{label}: column {key!r} not read (a value in {_rows_phrase(filled)})")
+            unread.append(f"{label}: column {key!r} not read (a value in {_rows_phrase(filled)})")
     for cells in data_rows:
         get = _getter(cells, header)
         name_raw = get("name") or ""

@@ -85,6 +85,7 @@ def card_to_dict(card: CaseCard) -> dict[str, object]:
         "parties": [{"role": p.role, "name": p.name, "hidden": p.hidden} for p in card.parties],
         "acts": [{"title": a.title, "url": a.url, "text": a.text} for a in card.acts],
         "warnings": list(card.warnings),
+        "unread": list(card.unread),
     }
 
 

@@ -133,7 +133,11 @@ class CaseCard:
     acts: tuple[CardAct, ...]
     lower_court: LowerCourt | None
     tabs: tuple[str, ...]
+    # Not understood: an unknown tab, field or column, a skipped row. The crawler reports these.
     warnings: tuple[str, ...] = ()
+    # Understood and deliberately not read: a known tab (ЖАЛОБЫ, ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ, ...) or a known
+    # column (ИНН, ОГРН, ...) that holds something. Said, so that nothing is dropped silently; not an alarm.
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
