@@ -147,3 +147,31 @@ def test_hostile_stores_nothing_wrong_and_a_resume_completes(population: Populat
                 break
     assert report.status == "done"
     assert differences(want, crawled(engine)) == []
+
+
+def _missing(engine: Engine) -> dict[tuple[str, str], object]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT court_code, case_number, missing_since FROM cases"))
+        return {(r.court_code, r.case_number): r.missing_since for r in rows}
+
+
+def test_resume_after_a_finished_run_leaves_an_older_stale_run_alone(
+    population: Population, tmp_path: Path
+) -> None:
+    """A stale "running" run (a crash, or a database copied without its WAL) under a newer finished one:
+    ``--resume`` must not continue the stale run, whose reconciliation would mark live cases missing."""
+    engine = _engine(tmp_path)
+    solver = LabelledImageSolver()
+    later = date(2024, 5, 12)
+    with ReplicaServer(population, as_of=AS_OF, seed=1) as first:
+        _crawl(engine, first, tmp_path, solver=solver)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = 1"))
+    with ReplicaServer(population, as_of=later, seed=1) as second:
+        finished = _crawl(engine, second, tmp_path, solver=solver, until=UNTIL)
+        assert finished.status == "done"
+        before = _missing(engine)
+        resumed = _crawl(engine, second, tmp_path, solver=solver, until=UNTIL, resume=True)
+    assert resumed.run_id == finished.run_id + 1  # a new run, not the stale run 1
+    assert _missing(engine) == before
+    assert len(before) > 0

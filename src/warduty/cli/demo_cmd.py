@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import sqlite3
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -100,7 +102,7 @@ def demo_command(
     console.print(f"[bold]2.[/] Replica as of {LATEST_AS_OF}; incremental crawl into a copy ...")
     latest_dir = root / "as-of-2025-06-30"
     latest_dir.mkdir(parents=True)
-    shutil.copy2(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
+    copy_sqlite(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
     # The March 2024 briefings read the first database in another process while the crawl fills the copy
     # (the crawl leaves most of a core idle; a thread would compete with it for the interpreter).
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as background:
@@ -121,6 +123,13 @@ def demo_command(
     console.print(f"  databases: {first.database_url}  and  {latest.database_url}")
     console.print(f"  archives (WARC): {first.data_dir / 'archive'}  and  {latest.data_dir / 'archive'}")
     console.print(f"  dashboard: warduty serve --db {latest.database_url}")
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite database (WAL included), through SQLite's own backup API: a file
+    copy can leave out what is still in the WAL, e.g. a finished run still marked "running"."""
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
+        origin.backup(copy)
 
 
 def _briefings(database_url: str, month: str, as_of: date, out: Path) -> list[Briefing]:

@@ -159,12 +159,17 @@ class Crawler:
         """(run id, resumed?)."""
         with self.engine.begin() as connection:
             if options.resume:
-                previous = connection.execute(
-                    select(runs.c.id)
-                    .where(runs.c.kind == "crawl", runs.c.status != "done")
+                # Only the latest crawl, and only if it did not finish: an older unfinished run resumed after
+                # a newer one finished would mark missing every case the newer run saw and it did not.
+                latest = connection.execute(
+                    select(runs.c.id, runs.c.status)
+                    .where(runs.c.kind == "crawl")
                     .order_by(runs.c.id.desc())
                     .limit(1)
-                ).scalar_one_or_none()
+                ).first()
+                previous = latest.id if latest is not None and latest.status != "done" else None
+                if latest is not None and previous is None:
+                    log.info("the latest crawl, run %s, finished: nothing to resume; a new run", latest.id)
                 if previous is not None:
                     connection.execute(update(runs).where(runs.c.id == previous).values(status="running"))
                     # What failed or waited for a captcha is tried again; windows are reconciled again.
