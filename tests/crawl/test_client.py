@@ -89,6 +89,18 @@ async def test_throttle_page_and_429_rest_the_host(server: ScriptedServer) -> No
     assert client.pacer.stats["gvs--spb.sudrf.ru"].cooldowns == 2
 
 
+async def test_a_huge_retry_after_is_capped_at_the_cooldown_and_logged(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.script(PATH, Reply(429, headers={"Retry-After": "999999999"}), Reply(body=b"fine"))
+    async with HttpClient(options(server, cooldown=0.2)) as client:
+        result = await client.get(COURT_URL)
+    assert result.content == b"fine"
+    (first, second) = server.hits
+    assert 0.19 <= second.at - first.at < 5
+    assert any("capped at the cooldown" in record.getMessage() for record in caplog.records)
+
+
 async def test_endless_throttling_is_reported_not_retried_forever(server: ScriptedServer) -> None:
     server.script(PATH, Reply(body=THROTTLE))
     async with HttpClient(options(server, cooldown=0.01, max_cooldowns=2)) as client:

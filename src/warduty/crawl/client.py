@@ -250,7 +250,17 @@ class HttpClient:
             header_map = {k.lower(): v for k, v in response_headers}
             if is_throttle_page(response.status_code, body):
                 cooldowns += 1
-                rest = max(retry_after_seconds(header_map.get("retry-after")) or 0.0, self.options.cooldown)
+                # A host rests the cooldown; a longer Retry-After (999999999 s has been seen) is capped there,
+                # or one answer could stop a court for good without anyone noticing.
+                rest = self.options.cooldown
+                asked = retry_after_seconds(header_map.get("retry-after"))
+                if asked is not None and asked > rest:
+                    log.warning(
+                        "%s asks to wait %.0fs (Retry-After); capped at the cooldown, %.0fs",
+                        host,
+                        asked,
+                        rest,
+                    )
                 self.pacer.cool_down(host, rest)
                 log.info("%s is throttling (%s); resting %.1fs", host, response.status_code, rest)
                 if cooldowns > self.options.max_cooldowns:
