@@ -250,7 +250,7 @@ class HttpClient:
             header_map = {k.lower(): v for k, v in response_headers}
             if is_throttle_page(response.status_code, body):
                 cooldowns += 1
-                # A host rests the cooldown; a longer Retry-After (999999999 s has been seen) is capped there,
+                # A host rests the cooldown; a longer Retry-After (a probe sent 999999999 s) is capped there,
                 # or one answer could stop a court for good without anyone noticing.
                 rest = self.options.cooldown
                 asked = retry_after_seconds(header_map.get("retry-after"))
