@@ -113,29 +113,39 @@ def _make_ref(article: str, part: str | None, point: str | None) -> ArticleRef:
     return ArticleRef(article=article, part=part, point=point.lower() if point else None)
 
 
+RawRef = tuple[tuple[int, int], str, str | None, str | None]  # (span, article, part, point)
+
+
+def scan_refs(text: str, press: re.Pattern[str], card: re.Pattern[str]) -> list[RawRef]:
+    """Article references in ``text``, in text order: the press form («п. «а» ч. 1 ст. 228», groups point,
+    part, article) first, then the card form («ст.228 ч.1 п.а», groups article, part, point) wherever no
+    press form stands. The patterns are the caller's: a card field and a verdict's prose differ."""
+    found: list[RawRef] = []
+    for match in press.finditer(text):
+        point, part, article = match.groups()
+        found.append((match.span(), article, part, point))
+    for match in card.finditer(text):
+        if any(start <= match.start() < end for (start, end), *_ in found):
+            continue
+        article, part, point = match.groups()
+        found.append((match.span(), article, part, point))
+    return sorted(found, key=lambda raw: raw[0][0])
+
+
 def _parse_segment(segment: str, original: str) -> list[ArticleRef]:
-    found: list[tuple[int, ArticleRef]] = []
-    covered: list[tuple[int, int]] = []
+    raw = scan_refs(segment, _PRESS, _CARD)
     try:
-        for match in _PRESS.finditer(segment):
-            point, part, article = match.groups()
-            found.append((match.start(), _make_ref(article, part, point)))
-            covered.append(match.span())
-        for match in _CARD.finditer(segment):
-            if any(start <= match.start() < end for start, end in covered):
-                continue
-            article, part, point = match.groups()
-            found.append((match.start(), _make_ref(article, part, point)))
-            covered.append(match.span())
+        refs = [_make_ref(article, part, point) for _, article, part, point in raw]
     except ValueError as exc:
         raise ArticleParseError(original, str(exc)) from None
+    covered = [span for span, *_ in raw]
     leftover = segment
     for start, end in sorted(covered, reverse=True):
         leftover = leftover[:start] + " " + leftover[end:]
     leftover = _NOISE.sub("", leftover)
     if leftover:
         raise ArticleParseError(original, f"unrecognised fragment {leftover!r}")
-    return [ref for _, ref in sorted(found, key=lambda item: item[0])]
+    return refs
 
 
 def parse_articles(text: str) -> list[ArticleRef]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from warduty.law import ArticleRef
+from warduty.law.refs import scan_refs
 
 _NUMBER = r"(\d{1,3}(?:[.\-]\d{1,2})?)"
 _POINT = r"(?:п(?:ункт\w*|п)?\.?\s*[«\"']?\s*([а-я])(?:\s*[,и]\s*[а-я])*\s*[»\"']?\s*,?\s*)?"
@@ -53,18 +54,7 @@ def conviction_articles(clause: str) -> tuple[ArticleRef, ...]:
 
 
 def _refs(text: str) -> list[ArticleRef]:
-    found: list[tuple[int, ArticleRef]] = []
-    covered: list[tuple[int, int]] = []
-    for match in _PRESS.finditer(text):
-        point, part, article = match.groups()
-        found.append((match.start(), _ref(article, part, point)))
-        covered.append(match.span())
-    for match in _CARD.finditer(text):
-        if any(start <= match.start() < end for start, end in covered):
-            continue
-        article, part, point = match.groups()
-        found.append((match.start(), _ref(article, part, point)))
-    return [ref for _, ref in sorted(found, key=lambda item: item[0])]
+    return [_ref(article, part, point) for _, article, part, point in scan_refs(text, _PRESS, _CARD)]
 
 
 def _ref(article: str, part: str | None, point: str | None) -> ArticleRef:
