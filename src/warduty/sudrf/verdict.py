@@ -122,11 +122,11 @@ def extract_verdict(text: str) -> VerdictFacts:
     body = " ".join(text[operative.start :].split()) if operative and is_verdict else ""
     clauses = defendant_clauses(body) if body else []
     defendants = tuple(_defendant(clause, clauses, narrative) for clause in clauses)
-    lives = service.service_facts(text, narrative)
-    if len(defendants) == 1:
-        defendants = (_with_service(defendants[0], lives),)
     if len(defendants) > 1:
         return _several(is_verdict, kind, defendants)
+    lives = service.service_facts(text, narrative)  # most of the reading time: only where it is used
+    if defendants:
+        defendants = (_with_service(defendants[0], lives),)
     sentence = _sole_sentence(defendants, body) if is_verdict else NO_SENTENCE
     return VerdictFacts(
         is_verdict=is_verdict,
