@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
 
 from warduty.cli.app import app, console, err_console, fail, print_table, settings_from
 from warduty.config import Settings
@@ -18,7 +19,9 @@ from warduty.crawl.captcha_picture import CaptchaPictureError, captcha_picture
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport
 from warduty.crawl.issues import NEEDS_ATTENTION
+from warduty.crawl.lock import CrawlLock, CrawlLocked
 from warduty.crawl.reparse import reparse
+from warduty.crawl.runs import RunCloseError, close_run, list_runs
 from warduty.law import WATCHED_ARTICLES
 from warduty.store import make_engine, migrate, sync_courts
 
@@ -79,8 +82,28 @@ def run_crawl(
     quiet: bool = False,
     **client_overrides: object,
 ) -> RunReport:
-    """Migrate, crawl with a progress display, and return the run report (used by the demo too)."""
+    """Migrate, crawl with a progress display, and return the run report (used by the demo too).
+
+    Raises :class:`CrawlLocked` at once, before migrating, when another crawl holds the database."""
     engine = make_engine(settings.database_url)
+    lock = CrawlLock(engine)
+    lock.acquire()
+    try:
+        return _crawl_locked(settings, options, engine, lock, solver=solver, quiet=quiet, **client_overrides)
+    finally:
+        lock.release()
+
+
+def _crawl_locked(
+    settings: Settings,
+    options: CrawlOptions,
+    engine: Engine,
+    lock: CrawlLock,
+    *,
+    solver: CaptchaSolver | None,
+    quiet: bool,
+    **client_overrides: object,
+) -> RunReport:
     migrate(engine)
     registry = load_registry()
     with engine.begin() as connection:
@@ -120,7 +143,7 @@ def run_crawl(
         on_progress=on_progress,
     )
     with progress:
-        return asyncio.run(crawler.run(options))
+        return asyncio.run(crawler.run(options, lock))
 
 
 def print_report(report: RunReport) -> None:
@@ -209,16 +232,20 @@ def crawl_command(
         until=end,
         resume=resume,
     )
-    report = run_crawl(
-        settings,
-        options,
-        solver=solver,
-        proxy=proxy,
-        host_interval=min_interval,
-        global_interval=global_interval,
-        cooldown=cooldown,
-        origin=sudrf_origin,
-    )
+    try:
+        report = run_crawl(
+            settings,
+            options,
+            solver=solver,
+            proxy=proxy,
+            host_interval=min_interval,
+            global_interval=global_interval,
+            cooldown=cooldown,
+            origin=sudrf_origin,
+        )
+    except CrawlLocked as exc:
+        fail(str(exc))
+        return
     print_report(report)
 
 
@@ -243,3 +270,64 @@ def reparse_command(
         f"replayed {report.runs} run(s), {report.responses} responses: "
         f"{sum(report.used.values())} used, {sum(report.skipped.values())} skipped {dict(report.skipped)}"
     )
+
+
+runs_app = typer.Typer(help='List runs, and close a run a crash left "running".')
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.callback(invoke_without_command=True)
+def runs_command(
+    ctx: typer.Context,
+    limit: int = typer.Option(20, min=1, help="How many of the newest runs to show."),
+) -> None:
+    """List the newest runs: status (a "running" run no live crawl holds is stale), times, process."""
+    if ctx.invoked_subcommand is not None:
+        return
+    engine = make_engine(settings_from(ctx).database_url)
+    views, holder = list_runs(engine, limit)
+    rows = [
+        {
+            "id": v.id,
+            "kind": v.kind,
+            "status": v.state,
+            "started": _moment(v.started_at),
+            "finished": _moment(v.finished_at),
+            "process": f"{v.pid}@{v.host}" if v.pid is not None else "",
+        }
+        for v in views
+    ]
+    print_table(rows, ("id", "kind", "status", "started", "finished", "process"), title="Runs, newest first")
+    console.print(
+        f"crawl lock: held by {holder.describe()}" if holder else "crawl lock: free", highlight=False
+    )
+    for view in views:
+        if view.stale:
+            console.print(
+                f"run {view.id} is stale: holder is gone (no crawl holds the lock); "
+                f"close it with: warduty runs close {view.id}",
+                highlight=False,
+            )
+
+
+@runs_app.command("close")
+def close_command(
+    ctx: typer.Context,
+    run_id: int = typer.Argument(..., help="The run to close."),
+    note: str = typer.Option("closed by hand: its process is gone", help="Why, kept with the run."),
+) -> None:
+    """Mark a stale or incomplete run "abandoned" (refused while a crawl holds the lock for it)."""
+    engine = make_engine(settings_from(ctx).database_url)
+    try:
+        view = close_run(engine, run_id, note)
+    except RunCloseError as exc:
+        fail(str(exc))
+        return
+    console.print(f"run {view.id}: {view.status} ({note})", highlight=False)
+
+
+def _moment(value: datetime | None) -> str:
+    if not isinstance(value, datetime):
+        return ""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)  # SQLite keeps UTC, naive
+    return f"{aware.astimezone(UTC):%Y-%m-%d %H:%M:%S}"

@@ -95,26 +95,32 @@ def verify_command(
     courts: str = typer.Option("all", help="Comma-separated court codes the crawl covered, or 'all'."),
 ) -> None:
     """Compare a database crawled from the replica with the replica's ground truth."""
-    from warduty.replica.verify import crawled, differences, expected
+    from warduty.replica.verify import crawled, differences, expected, removed
     from warduty.store import make_engine
 
     day = _parse_day(as_of)
     population = _population(seed, scale)
     chosen = None if courts == "all" else {c.strip() for c in courts.split(",") if c.strip()}
-    want = expected(
-        (case for case in population.all_cases() if chosen is None or case.court_code in chosen),
+    scope = (
+        [case for case in population.all_cases() if chosen is None or case.court_code in chosen],
         day,
         tuple(a.strip() for a in articles.split(",") if a.strip()),
         _parse_day(since),
         _parse_day(until) if until else day,
     )
+    want, gone = expected(*scope), removed(*scope)
     got = crawled(make_engine(db or settings_from(ctx).database_url))
-    problems = differences(want, got, limit=20)
+    problems = differences(want, got, limit=20, gone=gone)
     if problems:
         for line in problems:
             console.print(line, highlight=False)
         fail(f"the database differs from the replica's ground truth ({len(want)} cases expected)")
-    console.print(f"the database equals the replica's ground truth: {len(want)} cases, no extra rows")
+    held = sum(1 for key in gone if key in got)
+    console.print(
+        f"the database equals the replica's ground truth: {len(want)} cases, none of them marked missing, "
+        f"{held} removed cases marked missing, no extra rows",
+        highlight=False,
+    )
 
 
 def _parse_day(text: str) -> date:

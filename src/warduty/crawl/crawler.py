@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +40,7 @@ from warduty.crawl.issues import (
     state_problem,
     warning_problems,
 )
+from warduty.crawl.lock import CrawlLock
 from warduty.crawl.plan import Window, year_windows
 from warduty.crawl.process import Processor, ProcessOutcome, SearchRef
 from warduty.crawl.reconcile import reconcile
@@ -55,6 +58,9 @@ EXPECTED_STATE = {
     "card": (PageState.CARD,),
     "doc": (PageState.DOCUMENT, PageState.EMPTY_DOCUMENT),
 }
+
+# A run is resumed only from these states; "done" finished, "abandoned" was closed by hand (``warduty runs``).
+RESUMABLE = ("running", "incomplete")
 
 
 @dataclass(frozen=True)
@@ -167,11 +173,16 @@ class Crawler:
                     .order_by(runs.c.id.desc())
                     .limit(1)
                 ).first()
-                previous = latest.id if latest is not None and latest.status != "done" else None
+                resumable = latest is not None and latest.status in RESUMABLE
+                previous = latest.id if latest is not None and resumable else None
                 if latest is not None and previous is None:
-                    log.info("the latest crawl, run %s, finished: nothing to resume; a new run", latest.id)
+                    log.info("the latest crawl, run %s, is %s: nothing to resume; a new run", *latest)
                 if previous is not None:
-                    connection.execute(update(runs).where(runs.c.id == previous).values(status="running"))
+                    plan = connection.execute(select(runs.c.plan).where(runs.c.id == previous)).scalar()
+                    plan = {**(plan if isinstance(plan, dict) else {}), "process": _process()}
+                    connection.execute(
+                        update(runs).where(runs.c.id == previous).values(status="running", plan=plan)
+                    )
                     # What failed or waited for a captcha is tried again; windows are reconciled again.
                     connection.execute(
                         update(tasks)
@@ -189,6 +200,7 @@ class Crawler:
                 "articles": list(options.articles),
                 "since": options.since.isoformat(),
                 "until": options.until.isoformat(),
+                "process": _process(),
             }
             run_id = connection.execute(
                 runs.insert()
@@ -219,10 +231,25 @@ class Crawler:
             period=Window(options.since, options.until),
         )
 
-    async def run(self, options: CrawlOptions) -> RunReport:
-        """Crawl: plan (or resume), work through every court's tasks, reconcile and write the manifest."""
+    async def run(self, options: CrawlOptions, lock: CrawlLock | None = None) -> RunReport:
+        """Crawl: plan (or resume), work through every court's tasks, reconcile and write the manifest.
+
+        Holds the database's crawl lock throughout: ``lock`` when the caller took it already (and
+        releases it), else its own. Raises :class:`CrawlLocked`, before any run row is written, when
+        another crawl holds the database.
+        """
         courts = self._courts(options)
-        run_id, resumed = self._start_run(options, courts)
+        if lock is None:
+            lock = CrawlLock(self.engine)
+            lock.acquire()
+        try:
+            run_id, resumed = self._start_run(options, courts)
+            lock.set_run(run_id)
+            return await self._run(run_id, resumed, options, courts)
+        finally:
+            lock.release()
+
+    async def _run(self, run_id: int, resumed: bool, options: CrawlOptions, courts: list[Court]) -> RunReport:
         frontier = Frontier(self.engine, run_id)
         processor = self._processor(run_id, options)
         if not resumed:
@@ -524,6 +551,11 @@ class Crawler:
             issues=issues,
             missing_held=outcome.held_back,
         )
+
+
+def _process() -> dict[str, Any]:
+    """The process that works on a run (its latest session), for ``warduty runs``."""
+    return {"pid": os.getpid(), "host": socket.gethostname()}
 
 
 def _earlier_issues(connection: Connection, run_id: int) -> list[PageIssue]:

@@ -2,8 +2,11 @@
 
 A window is *complete* when every page was read and the rows add up to the counter the site printed.
 Only complete windows can prove that a case vanished: a stored case of that court, article and receipt
-window that the run did not see again gets ``missing_since`` (it is never deleted). A court with a result
-list the parsers did not fully understand proves nothing gone, however its counters add up.
+window that the run did not see again gets ``missing_since`` (it is never deleted). And only a court whose
+listings the run completed proves anything: every listing task of the court done and every window
+settled (none mismatched or unread). A court with a result list the parsers did not fully understand
+proves nothing gone, however its counters add up; nor does a run older than the newest crawl (a stale
+run resumed late would mark missing what the newer run saw), nor a case a later run saw.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, exists, or_, select, update
 
-from warduty.store.schema import cases, person_articles, persons, searches
+from warduty.store.schema import cases, person_articles, persons, runs, searches, tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +69,42 @@ def reconcile(
             controls[window.court_code] += window.total or 0
     empty_courts = sorted({w.court_code for w in windows if w.state == "empty"})
     unconfirmed = [code for code in empty_courts if controls[code] == 0]
-    held_back = sorted(set(distrusted) & {w.court_code for w in windows})
-    marked = _mark_missing(connection, run_id, today or datetime.now(UTC).date(), set(held_back))
+    listed = {w.court_code for w in windows}
+    held_back = sorted((set(distrusted) | unfinished_listings(connection, run_id)) & listed)
+    marked = 0
+    if not _superseded(connection, run_id):
+        marked = _mark_missing(connection, run_id, today or datetime.now(UTC).date(), set(held_back))
+    else:
+        held_back = sorted(listed)
     return Reconciliation(mismatches, unconfirmed, marked, held_back)
+
+
+def unfinished_listings(connection: Connection, run_id: int) -> set[str]:
+    """Courts whose listings this run did not complete: a search task not done, or a window whose rows
+    did not add up or whose first page never came (call after the windows are settled)."""
+    tasks_left = connection.execute(
+        select(tasks.c.court_code)
+        .where(
+            tasks.c.run_id == run_id,
+            tasks.c.kind.in_(["search", "control"]),
+            tasks.c.state != "done",
+        )
+        .distinct()
+    ).scalars()
+    windows_left = connection.execute(
+        select(searches.c.court_code)
+        .where(searches.c.run_id == run_id, searches.c.state.in_(["open", "mismatch", "unread"]))
+        .distinct()
+    ).scalars()
+    return set(tasks_left) | set(windows_left)
+
+
+def _superseded(connection: Connection, run_id: int) -> bool:
+    """A newer crawl exists: this run's view of the sites is not the latest."""
+    newer = connection.execute(
+        select(runs.c.id).where(runs.c.kind == "crawl", runs.c.id > run_id).limit(1)
+    ).first()
+    return newer is not None
 
 
 def _mark_missing(connection: Connection, run_id: int, today: date, held_back: set[str]) -> int:
@@ -92,7 +128,7 @@ def _mark_missing(connection: Connection, run_id: int, today: date, held_back: s
                     cases.c.received >= window.received_from,
                     cases.c.received <= window.received_to,
                     cases.c.missing_since.is_(None),
-                    or_(cases.c.last_seen_run.is_(None), cases.c.last_seen_run != run_id),
+                    or_(cases.c.last_seen_run.is_(None), cases.c.last_seen_run < run_id),
                     has_article,
                 )
             )

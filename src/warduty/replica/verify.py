@@ -1,12 +1,13 @@
 """Compare a crawled database with what the replica's sites show on a day (computed from the population).
 
 Used by the crawler tests and by ``warduty replica verify``: every case, person, article reference,
-event and visible verdict text must match, with no extra rows.
+event and visible verdict text must match, with no extra rows; and ``missing_since`` must agree with the
+sites: a case the replica still serves is not missing, a stored case the replica has removed is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,10 +25,11 @@ def expected(
     """Cases a crawl of these articles and receipt dates must find, as the sites show them on ``as_of``."""
     snapshot: Snapshot = {}
     for case in visible_cases(cases, as_of):
-        if not (since <= case.received <= until) or not case.article_numbers & set(articles):
+        if not _in_scope(case, articles, since, until):
             continue
         decided = decided_as_of(case, as_of)
         snapshot[(case.court_code, case.case_number)] = {
+            "missing_since": None,
             "uid": case.uid,
             "received": case.received,
             "judge": case.judge,
@@ -50,15 +52,37 @@ def expected(
     return snapshot
 
 
+def removed(
+    cases: Iterable[ReplicaCase], as_of: date, articles: Sequence[str], since: date, until: date
+) -> set[tuple[str, str]]:
+    """Cases of the same scope that the sites once served and no longer serve on ``as_of``: a database
+    that stored one must have marked it missing."""
+    return {
+        (case.court_code, case.case_number)
+        for case in cases
+        if case.removed is not None
+        and case.posted < case.removed <= as_of
+        and _in_scope(case, articles, since, until)
+    }
+
+
+def _in_scope(case: ReplicaCase, articles: Sequence[str], since: date, until: date) -> bool:
+    return since <= case.received <= until and bool(case.article_numbers & set(articles))
+
+
 def crawled(engine: Engine) -> Snapshot:
     """The same shape read back from the database."""
     snapshot: Snapshot = {}
     with engine.connect() as connection:
         for row in connection.execute(
-            text("SELECT id, court_code, case_number, uid, received, judge, decided, result FROM cases")
+            text(
+                "SELECT id, court_code, case_number, uid, received, judge, decided, result, missing_since"
+                " FROM cases"
+            )
         ):
             snapshot[(row.court_code, row.case_number)] = {
                 "id": row.id,
+                "missing_since": _day(row.missing_since),
                 "uid": row.uid,
                 "received": _day(row.received),
                 "judge": row.judge,
@@ -110,11 +134,20 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def differences(want: Snapshot, got: Snapshot, limit: int = 5) -> list[str]:
+def differences(
+    want: Snapshot, got: Snapshot, limit: int = 5, gone: Collection[tuple[str, str]] = frozenset()
+) -> list[str]:
+    """What differs; ``gone`` (see :func:`removed`) are cases the database may hold only as missing."""
     problems = [f"missing {key}" for key in sorted(set(want) - set(got))]
-    problems += [f"extra {key}" for key in sorted(set(got) - set(want))]
+    for key in sorted(set(got) - set(want)):
+        if key not in gone:
+            problems.append(f"extra {key}")
+        elif got[key].get("missing_since") is None:
+            problems.append(f"{key} was removed from the site but is not marked missing")
     for key in sorted(set(want) & set(got)):
         for field, value in want[key].items():
-            if got[key][field] != value:
-                problems.append(f"{key} {field}: want {value!r}, got {got[key][field]!r}")
+            if field == "missing_since" and value is None and got[key].get(field) is not None:
+                problems.append(f"{key} is served by the site but marked missing since {got[key][field]}")
+            elif got[key].get(field) != value:
+                problems.append(f"{key} {field}: want {value!r}, got {got[key].get(field)!r}")
     return problems[:limit] + ([f"... {len(problems) - limit} more"] if len(problems) > limit else [])

@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from warduty.courts import Court, UnknownCourtError, load_registry
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
+from warduty.crawl.lock import CrawlLocked
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, ok
 from warduty.web.security import bearer, token_matches
@@ -136,6 +137,8 @@ class AdminState:
             )
             report = asyncio.run(crawler.run(job.options))
             job.run_id, job.status = report.run_id, report.status
+        except CrawlLocked as exc:  # another crawl (the CLI's, say) holds the database
+            job.status, job.message = "refused", str(exc)
         except Exception:
             log.exception("crawl started from the admin page failed")
             job.status, job.message = "failed", "the crawl failed; the server log has the details"
