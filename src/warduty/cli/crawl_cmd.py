@@ -272,7 +272,10 @@ def reparse_command(
     )
 
 
-runs_app = typer.Typer(help='List runs, and close a run a crash left "running".')
+runs_app = typer.Typer(
+    help='List the newest runs: status, times, process; a "running" run that no live crawl holds is shown '
+    "stale. `warduty runs close ID` closes one."
+)
 app.add_typer(runs_app, name="runs")
 
 

@@ -94,7 +94,8 @@ def verify_command(
     db: str | None = typer.Option(None, help="Crawled database URL (default: the configured one)."),
     courts: str = typer.Option("all", help="Comma-separated court codes the crawl covered, or 'all'."),
 ) -> None:
-    """Compare a database crawled from the replica with the replica's ground truth."""
+    """Compare a database crawled from the replica with the replica's ground truth, missing_since included
+    (a case the replica serves must not be marked missing; a stored case it removed must be)."""
     from warduty.replica.verify import crawled, differences, expected, removed
     from warduty.store import make_engine
 

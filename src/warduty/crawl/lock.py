@@ -163,14 +163,13 @@ def lock_path(engine: Engine) -> Path | None:
 
 
 def current_holder(engine: Engine) -> LockHolder | None:
-    """Who holds the crawl lock now (None: nobody). Creates no file and takes no lock for long."""
+    """Who holds the crawl lock now (None: nobody). Creates no file; on SQLite it takes a shared lock for
+    an instant, which can refuse a crawl starting in that instant, never one already running."""
     if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            free = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _PG_KEY}).scalar()
-            if free:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_KEY})
-                return None
-            return _postgres_holder(connection) or LockHolder(None, None, None, None)
+        with (
+            engine.connect() as connection
+        ):  # reads pg_locks: trying the lock could refuse a crawl starting now
+            return _postgres_holder(connection)
     path = lock_path(engine)
     if path is None or not path.exists():
         return None
