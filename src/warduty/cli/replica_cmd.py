@@ -108,7 +108,7 @@ def verify_command(
         _parse_day(since),
         _parse_day(until) if until else day,
     )
-    got = crawled(make_engine(db or settings_from(ctx).database_url))
+    got = crawled(make_engine(db or settings_from(ctx).database_url, create=False))
     problems = differences(want, got, limit=20)
     if problems:
         for line in problems:
