@@ -35,6 +35,7 @@ class Settings:
     cooldown: float = 1800.0  # seconds a host rests after 429 or the throttle page
     timeout: float = 60.0
     retries: int = 4
+    max_page_bytes: int = 20_000_000  # a response body is not read past this (decoded) size
     user_agent: str = (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
     )
@@ -53,7 +54,7 @@ class Settings:
 
 # Numbers that must be above zero; every other number may be zero (no pause between requests, as
 # against the replica) but never negative, NaN or infinite.
-_POSITIVE = frozenset({"timeout"})
+_POSITIVE = frozenset({"timeout", "max_page_bytes"})
 # Settings that are URLs, with the schemes each accepts (empty means unset).
 _URL_SCHEMES = {
     "sudrf_origin": ("http", "https"),

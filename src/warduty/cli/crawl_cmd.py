@@ -34,6 +34,7 @@ def client_options(settings: Settings, **overrides: object) -> ClientOptions:
         "global_interval": settings.global_interval,
         "timeout": settings.timeout,
         "retries": settings.retries,
+        "max_bytes": settings.max_page_bytes,
         "cooldown": settings.cooldown,
         "user_agent": settings.user_agent,
         "proxy": settings.proxy or None,
@@ -320,7 +321,7 @@ def reparse_command(
     registry = load_registry()
     with engine.begin() as connection:
         sync_courts(connection, registry)
-    report = reparse(engine, registry, root)
+    report = reparse(engine, registry, root, settings.data_dir)
     console.print(
         f"replayed {report.runs} run(s), {report.responses} responses: "
         f"{sum(report.used.values())} used, {sum(report.skipped.values())} skipped {dict(report.skipped)}"
