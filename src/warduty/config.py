@@ -7,12 +7,14 @@ environment variables. This is the only module that reads ``os.environ``; everyt
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "WARDUTY_"
 DEFAULT_CONFIG_FILE = "warduty.toml"
@@ -33,6 +35,7 @@ class Settings:
     cooldown: float = 1800.0  # seconds a host rests after 429 or the throttle page
     timeout: float = 60.0
     retries: int = 4
+    max_page_bytes: int = 20_000_000  # a response body is not read past this (decoded) size
     user_agent: str = (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
     )
@@ -48,6 +51,15 @@ class Settings:
             return self.db
         return f"sqlite:///{(self.data_dir / 'warduty.sqlite').as_posix()}"
 
+
+# Numbers that must be above zero; every other number may be zero (no pause between requests, as
+# against the replica) but never negative, NaN or infinite.
+_POSITIVE = frozenset({"timeout", "max_page_bytes"})
+# Settings that are URLs, with the schemes each accepts (empty means unset).
+_URL_SCHEMES = {
+    "sudrf_origin": ("http", "https"),
+    "proxy": ("http", "https", "socks5", "socks5h"),
+}
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 _BOOL_FALSE = {"0", "false", "no", "off", ""}
@@ -67,19 +79,38 @@ def _coerce(name: str, raw: Any, template: Any) -> Any:
             raise ValueError(raw)
         if isinstance(template, Path):
             return Path(str(raw)).expanduser()
-        if isinstance(template, float):
-            value = float(raw)
-            if value < 0:
+        if isinstance(template, float | int):
+            if isinstance(raw, bool):  # TOML true/false would pass as 1 and 0
                 raise ValueError(raw)
-            return value
-        if isinstance(template, int):
-            value_int = int(raw)
-            if value_int < 0:
-                raise ValueError(raw)
-            return value_int
+            value: float = float(raw) if isinstance(template, float) else int(raw)
+            return check_number(name, value, positive=name.lower().removeprefix("warduty_") in _POSITIVE)
+        key = name.lower().removeprefix("warduty_")
+        if key in _URL_SCHEMES:
+            return check_url(name, str(raw), _URL_SCHEMES[key])
         return str(raw)
+    except ConfigError:
+        raise
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {name!r} has an unusable value {raw!r}") from exc
+
+
+def check_number(name: str, value: float, *, positive: bool = False) -> float:
+    """``value`` if it is finite and not negative (above zero with ``positive``); else ``ConfigError``
+    naming the setting or option. The CLI checks its numeric options with it too."""
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        wanted = "a finite number above zero" if positive else "a finite number, zero or more"
+        raise ConfigError(f"{name} must be {wanted}, not {value!r}")
+    return value
+
+
+def check_url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """``value`` if it is empty or an absolute URL with one of ``schemes``; else ``ConfigError``."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        raise ConfigError(f"{name} must be a URL like {schemes[0]}://127.0.0.1:8080, not {value!r}")
+    return value
 
 
 def load_settings(config_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:

@@ -14,12 +14,45 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from warduty.config import ConfigError, Settings, load_settings
+from warduty.crawl.archive import ArchiveError
+from warduty.crawl.client import FetchError
+from warduty.store import DatabaseError, describe_error
+from warduty.sudrf.errors import PageFormatError
+
+# Errors a person can act on: each becomes one line on stderr and exit status 1, never a traceback.
+# Anything else is a bug and keeps its traceback.
+KNOWN_ERRORS: tuple[type[Exception], ...] = (
+    ConfigError,
+    DatabaseError,
+    ArchiveError,
+    FetchError,
+    PageFormatError,
+)
+
+
+class _ErrorBoundary(typer.core.TyperGroup):
+    """The root command: turns the known errors of any subcommand into a one-line message."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except KNOWN_ERRORS as exc:
+            fail(str(exc))
+        except DBAPIError as exc:
+            fail(describe_error(exc))
+        except OSError as exc:  # a file or folder that cannot be read or written, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}")
+
 
 app = typer.Typer(
     name="warduty",
+    cls=_ErrorBoundary,
     help="Count prosecutions of Russian soldiers who leave the war, from military-court websites.",
     no_args_is_help=True,
     add_completion=False,
@@ -59,7 +92,9 @@ def settings_from(ctx: typer.Context) -> Settings:
 
 def fail(message: str, code: int = 1) -> None:
     """Print an error for a person and stop."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # soft_wrap: one line whatever the terminal width, so scripts and logs see the whole cause.
+    first = (message.strip().splitlines() or [""])[0]
+    err_console.print(f"[bold red]error:[/] {escape(first)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 
 from warduty.cli.app import app, console, err_console, fail, print_table, settings_from
-from warduty.config import Settings
+from warduty.config import ConfigError, Settings, check_number, check_url
 from warduty.courts import Court, UnknownCourtError, load_registry
 from warduty.crawl.captcha import CaptchaSolver, CommandSolver, PromptSolver
 from warduty.crawl.captcha_picture import CaptchaPictureError, captcha_picture
@@ -23,7 +25,10 @@ from warduty.crawl.lock import CrawlLock, CrawlLocked
 from warduty.crawl.reparse import reparse
 from warduty.crawl.runs import RunCloseError, close_run, list_runs
 from warduty.law import WATCHED_ARTICLES
-from warduty.store import make_engine, migrate, sync_courts
+from warduty.law.catalogue import catalogue_articles
+from warduty.store import make_engine, migrate, require_writable, sync_courts
+
+PROGRESS_EVERY = 30.0  # seconds between plain progress lines when stderr is not a terminal
 
 
 def client_options(settings: Settings, **overrides: object) -> ClientOptions:
@@ -32,6 +37,7 @@ def client_options(settings: Settings, **overrides: object) -> ClientOptions:
         "global_interval": settings.global_interval,
         "timeout": settings.timeout,
         "retries": settings.retries,
+        "max_bytes": settings.max_page_bytes,
         "cooldown": settings.cooldown,
         "user_agent": settings.user_agent,
         "proxy": settings.proxy or None,
@@ -74,22 +80,75 @@ def _parse_date(text: str | None, name: str) -> date | None:
         raise
 
 
+class PlainProgress:
+    """Progress as a plain line on stderr every ``every`` seconds, for a crawl whose stderr is a log
+    file or a pipe, where progress bars print nothing. A thread ticks, so a crawl that is waiting
+    (a host resting after 429) still says so."""
+
+    def __init__(self, courts_total: int, every: float) -> None:
+        self.courts_total = courts_total
+        self.every = every
+        self.pages = 0
+        self.courts: set[str] = set()
+        self._started = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, name="warduty-progress", daemon=True)
+
+    def __enter__(self) -> PlainProgress:
+        if self.every > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def on_progress(self, event: ProgressEvent) -> None:
+        self.pages += 1  # a GIL-atomic enough count for a progress line
+        self.courts.add(event.court)
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self._started
+        rate = self.pages / elapsed if elapsed > 0 else 0.0
+        return (
+            f"crawl: {self.pages} pages fetched, {len(self.courts)}/{self.courts_total} courts started, "
+            f"{rate:.2f} pages/s, {elapsed:.0f}s elapsed"
+        )
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.every):
+            err_console.print(self.line(), highlight=False, soft_wrap=True, markup=False)
+
+
 def run_crawl(
     settings: Settings,
     options: CrawlOptions,
     *,
     solver: CaptchaSolver | None,
     quiet: bool = False,
+    progress_every: float = PROGRESS_EVERY,
     **client_overrides: object,
 ) -> RunReport:
     """Migrate, crawl with a progress display, and return the run report (used by the demo too).
 
+    The display is bars on a terminal, else a plain line every ``progress_every`` seconds.
     Raises :class:`CrawlLocked` at once, before migrating, when another crawl holds the database."""
     engine = make_engine(settings.database_url)
+    require_writable(engine)
     lock = CrawlLock(engine)
     lock.acquire()
     try:
-        return _crawl_locked(settings, options, engine, lock, solver=solver, quiet=quiet, **client_overrides)
+        return _crawl_locked(
+            settings,
+            options,
+            engine,
+            lock,
+            solver=solver,
+            quiet=quiet,
+            progress_every=progress_every,
+            **client_overrides,
+        )
     finally:
         lock.release()
 
@@ -102,6 +161,7 @@ def _crawl_locked(
     *,
     solver: CaptchaSolver | None,
     quiet: bool,
+    progress_every: float,
     **client_overrides: object,
 ) -> RunReport:
     migrate(engine)
@@ -125,8 +185,10 @@ def _crawl_locked(
     pages = progress.add_task("pages fetched", total=None)
     finished_courts: set[str] = set()
     courts_bar = progress.add_task("courts started", total=courts_total)
+    plain = PlainProgress(courts_total, 0.0 if quiet or err_console.is_terminal else progress_every)
 
     def on_progress(event: ProgressEvent) -> None:
+        plain.on_progress(event)
         progress.advance(pages)
         if event.court not in finished_courts:
             finished_courts.add(event.court)
@@ -142,7 +204,7 @@ def _crawl_locked(
         solver=solver,
         on_progress=on_progress,
     )
-    with progress:
+    with progress, plain:
         return asyncio.run(crawler.run(options, lock))
 
 
@@ -208,6 +270,9 @@ def crawl_command(
     sudrf_origin: str | None = typer.Option(
         None, help="Connect here instead of the court hosts (e.g. the replica); stored URLs stay real."
     ),
+    progress_every: float = typer.Option(
+        PROGRESS_EVERY, help="Seconds between progress lines when stderr is not a terminal (0: none)."
+    ),
 ) -> None:
     """Crawl the military courts' case lists, cards and verdict texts into the database."""
     settings = settings_from(ctx)
@@ -218,8 +283,22 @@ def crawl_command(
             registry.by_code(code)
     except UnknownCourtError as exc:
         fail(str(exc))
+    # Everything is checked before the database is touched, so a refused crawl leaves no run behind.
     start = _parse_date(since, "--since") or date(2021, 1, 1)
     end = _parse_date(until, "--until") or datetime.now(UTC).date()
+    if start > end:
+        fail(f"--since {start} is after --until {end}")
+    chosen = _articles(articles)
+    for name, value in (
+        ("--min-interval", min_interval),
+        ("--global-interval", global_interval),
+        ("--cooldown", cooldown),
+        ("--progress-every", progress_every),
+    ):
+        if value is not None:
+            check_number(name, value)
+    if sudrf_origin is not None:
+        check_url("--sudrf-origin", sudrf_origin)
     solver: CaptchaSolver | None = None
     if captcha_solver:
         solver = CommandSolver(captcha_solver)
@@ -227,7 +306,7 @@ def crawl_command(
         solver = PromptSolver(settings.data_dir / "captcha", _ask)
     options = CrawlOptions(
         courts=codes,
-        articles=tuple(a.strip() for a in articles.split(",") if a.strip()),
+        articles=chosen,
         since=start,
         until=end,
         resume=resume,
@@ -242,11 +321,24 @@ def crawl_command(
             global_interval=global_interval,
             cooldown=cooldown,
             origin=sudrf_origin,
+            progress_every=progress_every,
         )
     except CrawlLocked as exc:
         fail(str(exc))
         return
     print_report(report)
+
+
+def _articles(text: str) -> tuple[str, ...]:
+    """The comma-separated ``--articles``, each one the catalogue knows."""
+    chosen = tuple(a.strip() for a in text.split(",") if a.strip())
+    known = catalogue_articles()
+    unknown = [a for a in chosen if a not in known]
+    if not chosen or unknown:
+        named = ", ".join(repr(a) for a in unknown) or "none given"
+        listed = ", ".join(sorted(known, key=float))
+        raise ConfigError(f"--articles: not in the article catalogue: {named} (known: {listed})")
+    return chosen
 
 
 @app.command("reparse")
@@ -261,11 +353,12 @@ def reparse_command(
     if not root.is_dir():
         fail(f"no archive at {root}")
     engine = make_engine(db or settings.database_url)
+    require_writable(engine)
     migrate(engine)
     registry = load_registry()
     with engine.begin() as connection:
         sync_courts(connection, registry)
-    report = reparse(engine, registry, root)
+    report = reparse(engine, registry, root, settings.data_dir)
     console.print(
         f"replayed {report.runs} run(s), {report.responses} responses: "
         f"{sum(report.used.values())} used, {sum(report.skipped.values())} skipped {dict(report.skipped)}"

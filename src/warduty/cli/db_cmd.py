@@ -6,7 +6,15 @@ import typer
 
 from warduty.cli.app import app, console, fail, settings_from
 from warduty.courts import load_registry
-from warduty.store import DatabaseError, current_revision, head_revision, make_engine, migrate, sync_courts
+from warduty.store import (
+    DatabaseError,
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    require_writable,
+    sync_courts,
+)
 
 db_app = typer.Typer(help="Create, upgrade and inspect the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -18,6 +26,7 @@ def migrate_command(ctx: typer.Context) -> None:
     settings = settings_from(ctx)
     try:
         engine = make_engine(settings.database_url)
+        require_writable(engine)
         revision = migrate(engine)
         with engine.begin() as connection:
             result = sync_courts(connection, load_registry())
@@ -35,7 +44,7 @@ def status_command(ctx: typer.Context) -> None:
     """Show the database URL, its schema revision and the newest revision available."""
     settings = settings_from(ctx)
     try:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, create=False)
         revision = current_revision(engine)
     except DatabaseError as exc:
         fail(str(exc))

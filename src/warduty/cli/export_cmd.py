@@ -23,7 +23,7 @@ def export_command(
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     folder = out or settings.data_dir / "export"
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, create=False)
     paths = export_database(engine, folder, fmt, show_names=names or settings.show_names)  # type: ignore[arg-type]
     for path in paths:
         console.print(str(path))

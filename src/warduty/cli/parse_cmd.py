@@ -7,7 +7,11 @@ from pathlib import Path
 import typer
 
 from warduty.cli.app import app, console, fail, print_json
-from warduty.sudrf import PageFormatError, decode_page, page_to_dict, parse_page
+from warduty.sudrf import PageFormatError, PageState, decode_page, page_to_dict, parse_page
+from warduty.sudrf.markup import check_depth
+
+# Bytes no saved web page holds: NUL and the C0 controls other than tab, line feed, form feed and return.
+_BINARY = bytes(b for b in range(32) if b not in b"\t\n\f\r")
 
 
 @app.command("parse")
@@ -26,8 +30,17 @@ def parse_command(
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}")
         return
+    if not data.strip():
+        fail(f"{file} is empty: not a court page")
+        return
+    if _looks_binary(data):
+        fail(f"{file} is a binary file, not a court page")
+        return
+    html = decode_page(data)
     try:
-        page = parse_page(decode_page(data), base_url)
+        page = parse_page(html, base_url)
+        if page.state is PageState.UNKNOWN:
+            check_depth(html)  # the classifier says «unknown» for it; here the reason is named
     except PageFormatError as exc:
         fail(f"{file}: page format error: {exc.reason}")
         return
@@ -42,3 +55,9 @@ def parse_command(
     if isinstance(result.get("text"), str):
         summary["text"] = f"{len(str(result['text']))} characters"
     console.print_json(data=summary)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes in more than 1% of the first 8 KiB (a page in any encoding has next to none)."""
+    head = data[:8192]
+    return sum(head.count(byte) for byte in _BINARY) > len(head) // 100

@@ -110,7 +110,7 @@ def verify_command(
         _parse_day(until) if until else day,
     )
     want, gone = expected(*scope), removed(*scope)
-    got = crawled(make_engine(db or settings_from(ctx).database_url))
+    got = crawled(make_engine(db or settings_from(ctx).database_url, create=False))
     problems = differences(want, got, limit=20, gone=gone)
     if problems:
         for line in problems:

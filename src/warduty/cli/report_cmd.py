@@ -41,7 +41,7 @@ def report_command(
         fail(str(exc))
         return
     folder = out or settings.data_dir / "briefings" / f"{month}-{lang}"
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, create=False)
     try:
         briefing = build_briefing(
             engine,

@@ -38,7 +38,7 @@ def stats_command(
         fail(f"--since/--until: {exc}")
         return
     filters = Filters(tuple(article), since=first, until=last, include_missing=not exclude_missing)
-    engine = make_engine(settings_from(ctx).database_url)
+    engine = make_engine(settings_from(ctx).database_url, create=False)
     with engine.connect() as connection:
         counts = count(connection, metric, filters, (by,))  # type: ignore[arg-type]
     if by == "month":

@@ -3,6 +3,10 @@
 One file per run and court: ``<root>/run-<id>/<court>.warc.gz``. Each record is its own gzip member, so a
 killed run leaves a readable file and a resumed run appends to it. Stored rows point at
 (file, offset of the response record), and ``warduty reparse`` reads the archive back without the network.
+
+The file is recorded relative to the data directory (``archive/run-3/77GV0017.warc.gz``), so the web and
+``reparse`` find it from any working directory; :func:`locate` still finds the absolute or
+working-directory-relative paths that older rows hold.
 """
 
 from __future__ import annotations
@@ -52,9 +56,10 @@ class ArchivedResponse:
 class WarcArchive:
     """Writes exchanges of one run into per-court WARC files."""
 
-    def __init__(self, root: Path, run_id: int) -> None:
+    def __init__(self, root: Path, run_id: int, *, relative_to: Path | None = None) -> None:
         self.folder = root / f"run-{run_id}"
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.relative_to = relative_to  # the data directory the recorded paths are relative to
         self._files: dict[str, BinaryIO] = {}
 
     def __call__(self, exchange: Exchange) -> ArchiveRef:
@@ -97,12 +102,42 @@ class WarcArchive:
         offset = handle.tell()
         handle.write(_gzip_member(writer, response))
         handle.flush()
-        return ArchiveRef(file=str(path), offset=offset)
+        return ArchiveRef(file=stored_path(path, self.relative_to), offset=offset)
 
     def close(self) -> None:
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+
+
+def stored_path(path: Path, data_dir: Path | None) -> str:
+    """How a row records an archive file: relative to ``data_dir`` when inside it, else absolute."""
+    if data_dir is None:
+        return str(path)
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def locate(stored: str, data_dir: Path, *, inside: bool = False) -> Path | None:
+    """The archive file a row names, or None. Tried in turn: relative to ``data_dir`` (how rows are
+    written now); as stored (older rows: absolute, or relative to the crawl's working directory); the
+    same run folder and file under ``data_dir/archive`` (an older row written from another working
+    directory). With ``inside``, only files inside ``data_dir`` count (the web serves nothing else)."""
+    path = Path(stored)
+    candidates = [path] if path.is_absolute() else [data_dir / path, path]
+    if len(path.parts) >= 2 and path.parts[-2].startswith("run-"):
+        candidates.append(data_dir / "archive" / path.parts[-2] / path.parts[-1])
+    root = data_dir.resolve()
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if inside and not resolved.is_relative_to(root):
+            continue
+        if resolved.is_file():
+            return resolved
+    return None
 
 
 def _gzip_member(writer: WARCWriter, record: object) -> bytes:
@@ -173,7 +208,10 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
 
 
 def read_response(ref: ArchiveRef) -> ArchivedResponse:
-    """The response record a stored row points at."""
+    """The response record a stored row points at. ``ArchiveError`` when the file cannot be read or no
+    response record starts at the offset (one inside a gzip member, past the end, negative)."""
+    if ref.offset < 0:
+        raise ArchiveError(f"no response record at {ref.file}:{ref.offset}")
     try:
         with open(ref.file, "rb") as handle:
             handle.seek(ref.offset)
@@ -183,6 +221,10 @@ def read_response(ref: ArchiveRef) -> ArchivedResponse:
                 return _to_response(record, record.content_stream().read(), ref.file, ref.offset)
     except OSError as exc:
         raise ArchiveError(f"cannot read {ref.file}: {exc}") from exc
+    except ArchiveError:
+        raise
+    except Exception as exc:  # warcio and zlib raise plain exceptions where no record starts
+        raise ArchiveError(f"no response record at {ref.file}:{ref.offset}: {exc}") from exc
     raise ArchiveError(f"no response record at {ref.file}:{ref.offset}")
 
 

@@ -3,7 +3,8 @@
 Every request warduty makes goes through :class:`HttpClient`. It paces requests (per host and
 platform-wide), retries with exponential backoff and jitter on 5xx, timeouts and dropped connections,
 rests a host after HTTP 429 or the sudrf throttle page (honouring ``Retry-After``), follows redirects
-itself, and hands every response to the archive hook before anyone parses it.
+itself, and hands every response to the archive hook before anyone parses it. A body is read as a
+stream and no further than ``max_bytes`` (decoded), so one huge or endless answer cannot fill memory.
 
 ``origin`` points the connections somewhere else (the replica) while URLs, ``Host`` headers and archive
 records stay the real court URLs; nothing downstream can tell the difference.
@@ -33,6 +34,7 @@ THROTTLE_MARKERS = tuple(
 )
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 523, 524})
 MAX_REDIRECTS = 5
+MAX_BYTES = 20_000_000  # the largest real court pages are about 0.5 MB
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 )
@@ -72,10 +74,11 @@ class FetchResult:
     attempts: int
     archive: ArchiveRef | None
     throttled: bool = False  # the host was still throttling when the cooldown budget ran out
+    too_large: bool = False  # the body went past ``max_bytes``; ``content`` holds only its start
 
     @property
     def ok(self) -> bool:
-        return self.status == 200 and not self.throttled
+        return self.status == 200 and not self.throttled and not self.too_large
 
 
 class FetchError(RuntimeError):
@@ -103,6 +106,7 @@ class ClientOptions:
     origin: str | None = None
     ca_bundles: Mapping[str, str] = field(default_factory=dict)  # host -> CA bundle file
     seed: int | None = None  # for the jitter, so tests are repeatable
+    max_bytes: int = MAX_BYTES  # of one response body, after content decoding
 
 
 def is_throttle_page(status: int, body: bytes) -> bool:
@@ -212,6 +216,21 @@ class HttpClient:
             return result
         raise FetchError(url, "too many redirects", MAX_REDIRECTS)
 
+    async def _fetch(
+        self, host: str, target: str, headers: dict[str, str]
+    ) -> tuple[httpx.Response, bytes, bool]:
+        """(response, body, too large?): the body read in chunks, stopping past ``max_bytes``."""
+        limit = self.options.max_bytes
+        async with self._client_for(host).stream("GET", target, headers=headers) as response:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    return response, b"".join(chunks)[:limit], True
+        return response, b"".join(chunks), False
+
     async def _get_once(self, url: str, court_code: str | None) -> FetchResult:
         host = urlsplit(url).hostname or ""
         target, host_header = self._target(url)
@@ -225,8 +244,7 @@ class HttpClient:
             await self.pacer.wait_turn(host)
             fetched_at = datetime.now(UTC)
             try:
-                response = await self._client_for(host).get(target, headers=headers)
-                body = response.content
+                response, body, too_large = await self._fetch(host, target, headers)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 self.pacer.mark_done(host)
                 last_reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -248,6 +266,18 @@ class HttpClient:
             )
             archive_ref = await self._archive(exchange)
             header_map = {k.lower(): v for k, v in response_headers}
+            if too_large:
+                log.warning("%s is larger than %d bytes; not read further", url, self.options.max_bytes)
+                return FetchResult(
+                    url,
+                    response.status_code,
+                    header_map,
+                    body,
+                    fetched_at,
+                    attempts,
+                    archive_ref,
+                    too_large=True,
+                )
             if is_throttle_page(response.status_code, body):
                 cooldowns += 1
                 # A host rests the cooldown; a longer Retry-After (a probe sent 999999999 s) is capped there,

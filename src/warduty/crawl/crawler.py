@@ -273,7 +273,7 @@ class Crawler:
         courts = [self.registry.by_code(code) for code in codes]
         frontier = Frontier(self.engine, run_id)
         processor = self._processor(run_id, options)
-        archive = WarcArchive(self.data_dir / "archive", run_id)
+        archive = WarcArchive(self.data_dir / "archive", run_id, relative_to=self.data_dir)
         reports = {court.code: CourtReport() for court in courts}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-writer")
         try:
@@ -333,6 +333,10 @@ class Crawler:
                 result = await client.get(url, court_code=court.code)
             except FetchError as exc:
                 reason = exc.reason
+                break
+            if result.too_large:  # not read whole, so not parsed: the court needs a look
+                reason = f"page larger than {client.options.max_bytes} bytes"
+                issue = PageIssue(court.code, task.kind, task.url, result.archive, (reason,), "failed")
                 break
             if not result.ok:
                 reason = "throttled" if result.throttled else f"HTTP {result.status}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, update
 
 from warduty.courts import CourtRegistry, UnknownCourtError
-from warduty.crawl.archive import ArchivedResponse, iter_run
+from warduty.crawl.archive import ArchivedResponse, iter_run, stored_path
 from warduty.crawl.client import ArchiveRef, FetchResult
 from warduty.crawl.ingest import record_fetch
 from warduty.crawl.process import Processor, SearchRef
@@ -44,8 +44,12 @@ def _run_folders(archive_root: Path) -> list[Path]:
     return sorted(folders, key=lambda p: int(p.name[4:]))
 
 
-def reparse(engine: Engine, registry: CourtRegistry, archive_root: Path) -> ReparseReport:
-    """Replay every archived run into ``engine`` (migrated, with courts loaded)."""
+def reparse(
+    engine: Engine, registry: CourtRegistry, archive_root: Path, data_dir: Path | None = None
+) -> ReparseReport:
+    """Replay every archived run into ``engine`` (migrated, with courts loaded). Rows record archive
+    files relative to ``data_dir`` (default: the folder that holds ``archive_root``)."""
+    data_dir = archive_root.parent if data_dir is None else data_dir
     report = ReparseReport()
     for folder in _run_folders(archive_root):
         manifest = (
@@ -72,7 +76,7 @@ def reparse(engine: Engine, registry: CourtRegistry, archive_root: Path) -> Repa
         )
         for response in iter_run(folder):
             report.responses += 1
-            outcome = _replay(engine, registry, processor, response)
+            outcome = _replay(engine, registry, processor, response, data_dir)
             (report.used if outcome == "used" else report.skipped)[outcome] += 1
         with engine.begin() as connection:
             reconcile(connection, run_id)
@@ -83,7 +87,9 @@ def reparse(engine: Engine, registry: CourtRegistry, archive_root: Path) -> Repa
     return report
 
 
-def _replay(engine: Engine, registry: CourtRegistry, processor: Processor, response: ArchivedResponse) -> str:
+def _replay(
+    engine: Engine, registry: CourtRegistry, processor: Processor, response: ArchivedResponse, data_dir: Path
+) -> str:
     if response.status != 200 or not response.court_code:
         return f"status {response.status}"
     try:
@@ -100,7 +106,7 @@ def _replay(engine: Engine, registry: CourtRegistry, processor: Processor, respo
         content=response.body,
         fetched_at=datetime.fromisoformat(response.fetched_at.replace("Z", "+00:00")),
         attempts=1,
-        archive=ArchiveRef(response.file, response.offset),
+        archive=ArchiveRef(stored_path(Path(response.file), data_dir), response.offset),
     )
     try:
         with engine.begin() as connection:

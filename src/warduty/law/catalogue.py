@@ -137,5 +137,10 @@ def part_info(article: str, part: str | None) -> PartInfo | None:
     return parts.get((article, part))
 
 
+def catalogue_articles() -> frozenset[str]:
+    """The articles the shipped catalogue covers, e.g. ``"337"``, ``"352.1"``."""
+    return frozenset(article for article, _ in load_parts())
+
+
 def known_parts(article: str) -> set[str]:
     return {part for (art, part) in load_parts() if art == article}

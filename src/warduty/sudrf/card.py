@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from warduty.law import ArticleParseError, ArticleRef, parse_articles
 from warduty.sudrf.errors import PageFormatError
+from warduty.sudrf.markup import html_tree
 from warduty.sudrf.records import (
     CardAct,
     CardEvent,
@@ -177,7 +178,7 @@ def require_complete(html: str) -> None:
 def parse_card(html: str) -> CaseCard:
     """A case card of either engine. Raises ``PageFormatError`` on a structural break."""
     require_complete(html)
-    tree = LexborHTMLParser(_card_region(html))
+    tree = html_tree(_card_region(html))
     warnings: list[str] = []
     heading = tree.css_first("div.casenumber")
     if heading is not None:

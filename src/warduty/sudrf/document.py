@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser
-
 from warduty.sudrf.card import require_complete
 from warduty.sudrf.errors import PageFormatError
+from warduty.sudrf.markup import html_tree
 from warduty.sudrf.records import Document
 from warduty.sudrf.tables import cell_text
 from warduty.sudrf.text import or_none, squash
@@ -14,7 +13,7 @@ from warduty.sudrf.text import or_none, squash
 def parse_document(html: str) -> Document:
     """The act's text, heading and the link back to its card. Raises ``PageFormatError`` if absent."""
     require_complete(html)
-    tree = LexborHTMLParser(html)
+    tree = html_tree(html)
     content = tree.css_first("div#content")
     if content is None:
         raise PageFormatError("act print view has no div#content")

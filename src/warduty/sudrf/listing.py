@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from warduty.sudrf.card import require_complete
 from warduty.sudrf.errors import PageFormatError
+from warduty.sudrf.markup import html_tree
 from warduty.sudrf.records import Engine, Listing, ListingRow
 from warduty.sudrf.tables import LabelTest, cell_text, find_header, row_cells, starts, table_rows
 from warduty.sudrf.text import label_key, or_none, parse_date, squash
@@ -59,7 +60,7 @@ def _names_case_number(table: LexborNode, label: str) -> bool:
 def parse_listing(html: str, base_url: str | None = None) -> Listing:
     """Rows, counter and page range of a result page. Raises ``PageFormatError`` on a structural break."""
     require_complete(html)
-    tree = LexborHTMLParser(html)
+    tree = html_tree(html)
     found = find_result_table(tree)
     if found is None:
         raise PageFormatError(

@@ -13,7 +13,9 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.listing import find_result_table
+from warduty.sudrf.markup import html_tree
 from warduty.sudrf.records import Captcha
 
 
@@ -73,7 +75,10 @@ def classify_page(html: str) -> PageState:
     for state, phrases in _PHRASES:
         if any(phrase in html for phrase in phrases):
             return state
-    tree = LexborHTMLParser(html)
+    try:
+        tree = html_tree(html)
+    except PageFormatError:  # nested too deep to be a court page
+        return PageState.UNKNOWN
     if is_card(tree):
         return PageState.CARD
     if _CAPTCHA_INPUT.search(html):

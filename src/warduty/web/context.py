@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from warduty.asylum import MonthValue, load_snapshot, monthly_series
 from warduty.asylum.storage import latest_observations
 from warduty.config import Settings
+from warduty.crawl.archive import locate
 from warduty.report.figures import BriefingData, lag_distributions
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
 from warduty.web import queries, statistics
@@ -279,10 +280,7 @@ class WebContext:
 
     def archive_path(self, warc_file: str) -> Path | None:
         """The archive file a row points at, only inside the data directory."""
-        root = self.settings.data_dir.resolve()
-        path = Path(warc_file)
-        path = (path if path.is_absolute() else root / path).resolve()
-        return path if path.is_relative_to(root) else None
+        return locate(warc_file, self.settings.data_dir, inside=True)
 
 
 def _redacted_or_none(text: str | None, names: dict[str, str]) -> str | None:
