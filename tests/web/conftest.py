@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,6 +82,19 @@ def _names(engine: Engine) -> tuple[str, ...]:
 
 def make_client(app: FastAPI) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
+
+
+ORIGIN = "http://testserver"  # the TestClient's base URL: the server's own origin in these tests
+
+
+def sign_in(client: TestClient) -> str:
+    """Sign in through the login form as a browser on the admin page would; the session's CSRF token.
+    The client keeps the session cookie and from now on sends the server's own Origin."""
+    client.headers["origin"] = ORIGIN
+    assert client.post("/admin/login", data={"token": TOKEN}, follow_redirects=False).status_code == 303
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin").text)
+    assert match, "the admin page has no CSRF field"
+    return match.group(1)
 
 
 @pytest.fixture(scope="session")
