@@ -185,7 +185,7 @@ def check_forwarded_allow_ips(value: str) -> str:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
             raise ValueError(f"forwarded-allow-ips: {entry!r} is not an IP address or network") from None
-    return ",".join(entries)
+    return "*" if "*" in entries else ",".join(entries)
 
 
 class RealClient:
