@@ -180,6 +180,27 @@ def test_a_client_over_its_cost_limit_gets_429_and_others_are_served(
     assert counted["calls"] == 4  # 30, 31, 27 and 29 (after): the refused ones computed nothing
 
 
+def test_waiting_requests_of_one_client_are_bounded(demo_db: DemoDb, counted: dict[str, Any]) -> None:
+    """Requests waiting for a figure cost no CPU but hold a worker thread each: one client may have at
+    most ``max_in_flight`` unanswered, and another client is still served."""
+    app = create_app(demo_db.settings(), rate=10_000, burst=10_000, max_in_flight=3, warm=False)
+
+    async def scenario() -> tuple[list[int], int, int]:
+        async with _client(app, "198.51.100.66") as heavy, _client(app, "198.51.100.7") as other:
+            waiting = [
+                asyncio.create_task(heavy.get(FIGURES, params={"as_of": "2024-03-31"})) for _ in range(3)
+            ]
+            assert await asyncio.to_thread(counted["running"].acquire, True, 30)
+            await asyncio.sleep(0.3)
+            fourth = (await heavy.get("/api/v1/runs")).status_code
+            served = (await other.get("/api/v1/runs")).status_code
+            counted["release"].set()
+            return [r.status_code for r in await asyncio.gather(*waiting)], fourth, served
+
+    done, fourth, served = asyncio.run(scenario())
+    assert done == [200, 200, 200] and fourth == 429 and served == 200 and counted["calls"] == 1
+
+
 def test_cost_limit_unit() -> None:
     limit = CostLimit(per_client=1, retry_after=3)
     with limit.slot("a"):

@@ -21,6 +21,7 @@ from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, error
 from warduty.web.pseudonym import Pseudonymiser, load_or_create_secret
 from warduty.web.security import (
+    MAX_IN_FLIGHT,
     BodyLimit,
     CostLimit,
     OverCostLimit,
@@ -45,10 +46,12 @@ def create_app(
     rate: float = 20.0,
     burst: float = 60.0,
     max_body: int = MAX_BODY_BYTES,
+    max_in_flight: int = MAX_IN_FLIGHT,
     warm: bool = True,
     warm_poll: float = POLL_SECONDS,
 ) -> FastAPI:
-    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit.
+    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit,
+    ``max_in_flight`` the requests one client may have unanswered at once.
 
     With ``warm`` the figures are computed in a background thread while the server starts (and again
     whenever a run starts or finishes), so the first visitor does not wait for them. Raises
@@ -100,7 +103,9 @@ def create_app(
     _install_error_handlers(application)
     # Outermost first: the real client, headers on everything, then the rate limit, then the body size.
     application.add_middleware(BodyLimit, max_bytes=max_body)
-    application.add_middleware(RateLimit, bucket=TokenBucket(rate=rate, burst=burst))
+    application.add_middleware(
+        RateLimit, bucket=TokenBucket(rate=rate, burst=burst), max_in_flight=max_in_flight
+    )
     application.add_middleware(SecurityHeaders)
     application.add_middleware(RealClient, forwarded_allow_ips=settings.forwarded_allow_ips)
     return application

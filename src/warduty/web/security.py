@@ -214,23 +214,40 @@ class RealClient:
             CLIENT.reset(token)
 
 
-class RateLimit:
-    """Per-client rate limit on ``scope["client"]`` (the real client, see :class:`RealClient`)."""
+MAX_IN_FLIGHT = 12  # requests one client may have unanswered at once (the handlers' threads are 40)
 
-    def __init__(self, app: ASGIApp, bucket: TokenBucket) -> None:
+
+class RateLimit:
+    """Per-client rate limit on ``scope["client"]`` (the real client, see :class:`RealClient`), and a
+    bound on the client's requests in flight: requests waiting for a figure another request computes
+    cost no CPU but hold a worker thread each, and one client must not hold them all."""
+
+    def __init__(self, app: ASGIApp, bucket: TokenBucket, max_in_flight: int = MAX_IN_FLIGHT) -> None:
         self.app = app
         self.bucket = bucket
+        self.max_in_flight = max_in_flight
+        self.in_flight: dict[str, int] = {}  # only touched on the event loop's thread
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path", "").startswith("/static/"):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        allowed, wait = self.bucket.allow(client[0] if client else "unknown")
+        key = client[0] if client else "unknown"
+        allowed, wait = self.bucket.allow(key)
         if not allowed:
             await _send_error(send, 429, "too many requests; slow down", max(1, int(wait + 0.999)))
             return
-        await self.app(scope, receive, send)
+        if self.in_flight.get(key, 0) >= self.max_in_flight:
+            await _send_error(send, 429, "too many requests at once; wait for the answers", 1)
+            return
+        self.in_flight[key] = self.in_flight.get(key, 0) + 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight[key] -= 1
+            if not self.in_flight[key]:
+                del self.in_flight[key]
 
 
 class OverCostLimit(Exception):
