@@ -43,6 +43,10 @@ class Settings:
     sudrf_origin: str = ""  # connect here instead of the court host (the replica); URLs stay real
     show_names: bool = False  # defendants' names in outputs; off means pseudonyms
     admin_token: str = ""
+    admin_session_hours: float = 8.0  # an admin sign-in lasts this long at most
+    admin_idle_minutes: float = 60.0  # and ends sooner after this long without a request
+    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (addresses, networks, *)
+    cost_limit: int = 2  # expensive figure computations one web client may have running at once
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

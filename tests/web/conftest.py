@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -83,6 +92,19 @@ def make_client(app: FastAPI) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
 
 
+ORIGIN = "http://testserver"  # the TestClient's base URL: the server's own origin in these tests
+
+
+def sign_in(client: TestClient) -> str:
+    """Sign in through the login form as a browser on the admin page would; the session's CSRF token.
+    The client keeps the session cookie and from now on sends the server's own Origin."""
+    client.headers["origin"] = ORIGIN
+    assert client.post("/admin/login", data={"token": TOKEN}, follow_redirects=False).status_code == 303
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin").text)
+    assert match, "the admin page has no CSRF field"
+    return match.group(1)
+
+
 @pytest.fixture(scope="session")
 def app(demo_db: DemoDb) -> FastAPI:
     return create_app(demo_db.settings(), rate=10_000, burst=10_000)
@@ -91,3 +113,44 @@ def app(demo_db: DemoDb) -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI) -> TestClient:
     return make_client(app)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(demo_db: DemoDb, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``warduty serve`` on the demo database in a process of its own (uvicorn, as deployed); its origin."""
+    port = _free_port()
+    environment = {**os.environ, "WARDUTY_DATA_DIR": str(demo_db.data_dir), "WARDUTY_DB": demo_db.url}
+    environment.pop("WARDUTY_SHOW_NAMES", None)
+    environment.update(env or {})
+    command = [
+        sys.executable,
+        "-c",
+        "from warduty.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        *args,
+    ]
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(origin + "/static/style.css", timeout=1)  # not rate-limited
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("warduty serve did not start")
+        yield origin
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.web.conftest import DemoDb
+from tests.web.conftest import TOKEN, DemoDb, serving
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("WARDUTY_SCREENSHOTS")
@@ -35,49 +30,11 @@ def _require_browser() -> None:
         pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served(demo_db: DemoDb) -> Iterator[str]:
     _require_browser()
-    port = _free_port()
-    env = {**os.environ, "WARDUTY_DATA_DIR": str(demo_db.data_dir), "WARDUTY_DB": demo_db.url}
-    env.pop("WARDUTY_SHOW_NAMES", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from warduty.cli import main; main()",
-            "serve",
-            "--port",
-            str(port),
-            "--rate",
-            "1000",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(origin + "/api/v1/runs", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("warduty serve did not start")
+    with serving(demo_db, "--rate", "1000") as origin:
         yield origin
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_overview_to_case_to_archive_and_language(served: str, demo_db: DemoDb, tmp_path: Path) -> None:
@@ -143,3 +100,40 @@ def test_overview_to_case_to_archive_and_language(served: str, demo_db: DemoDb, 
     assert len(list(shots.glob("*.png"))) >= 10
     if SCREENSHOTS:
         shutil.copy(shots / "desktop-1-overview.png", shots / "latest-overview.png")
+
+
+def test_admin_forms_in_a_real_browser(demo_db: DemoDb) -> None:
+    """Sign in, post a form and sign out with Chromium: its Origin and the hidden CSRF field pass the
+    checks (the site-wide Referrer-Policy no-referrer would make a browser send ``Origin: null``)."""
+    from playwright.sync_api import sync_playwright
+
+    _require_browser()
+    env = {"WARDUTY_ADMIN_TOKEN": TOKEN}
+    with serving(demo_db, "--rate", "1000", env=env) as origin, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            posted: list[dict[str, str]] = []
+            page.on("request", lambda r: posted.append(r.headers) if r.method == "POST" else None)
+            page.goto(origin + "/admin")
+            page.fill("input[name=token]", TOKEN)
+            page.click("button[type=submit]")
+            page.wait_for_selector("#logout")
+            assert TOKEN not in page.url and "/admin" in page.url
+            # The crawl form with a court no registry has: through both checks to the court check (400).
+            page.fill("input[name=courts]", "99ZZ0000")
+            with page.expect_navigation():
+                page.click("form[action='/admin/crawl'] button")
+            text = page.content()
+            assert "99ZZ0000" in text and "CSRF" not in text and "cross-origin" not in text, text[:500]
+            page.goto(origin + "/admin")
+            with page.expect_navigation():
+                page.click("#logout button")
+            assert page.locator("input[name=token]").count() == 1  # signed out: the login form
+            assert page.goto(origin + "/api/v1/admin/crawls/current").status == 401  # type: ignore[union-attr]
+            assert posted and all(h.get("origin") == origin for h in posted), posted
+        finally:
+            browser.close()

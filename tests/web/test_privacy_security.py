@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import AS_OF, TOKEN, DemoDb, make_client
+from tests.web.conftest import AS_OF, TOKEN, DemoDb, make_client, sign_in
 from warduty.replica.captcha import load_captcha_images
 from warduty.replica.population import Population
 from warduty.replica.server import ReplicaServer
@@ -197,15 +197,16 @@ def test_admin_crawl_with_a_captcha_answered_through_the_page(
         with engine.begin() as connection:
             sync_courts(connection, load_registry())
         client = make_client(create_app(settings, engine=engine, rate=1000, burst=1000))
-        login = client.post("/admin/login", data={"token": TOKEN}, follow_redirects=False)
-        assert login.status_code == 303 and TOKEN not in login.headers["set-cookie"]
+        csrf = sign_in(client)
         started = client.post(
-            "/admin/crawl", data={"courts": "78GV0001", "since": "2023-01-01", "until": AS_OF.isoformat()},
-            follow_redirects=False,
+            "/admin/crawl", data={"courts": "78GV0001", "since": "2023-01-01", "until": AS_OF.isoformat(),
+                                  "csrf": csrf}, follow_redirects=False,
         )  # fmt: skip
         assert started.status_code == 303
-        assert client.post("/api/v1/admin/crawls", json={"courts": ["78GV0001"], "since": "2023-01-01",
-                           "until": "2023-02-01"}).status_code == 409  # fmt: skip
+        again = {"courts": ["78GV0001"], "since": "2023-01-01", "until": "2023-02-01"}
+        assert (
+            client.post("/api/v1/admin/crawls", json=again, headers={"x-csrf-token": csrf}).status_code == 409
+        )
         deadline = time.monotonic() + 60
         answered = 0
         while time.monotonic() < deadline:
@@ -221,7 +222,9 @@ def test_admin_crawl_with_a_captcha_answered_through_the_page(
                 png = base64.b64decode(captcha["image"].split(",", 1)[1])
                 answer = answers[hashlib.sha256(png).hexdigest()]
                 assert (
-                    client.post("/admin/captcha", data={"answer": answer}, follow_redirects=False).status_code
+                    client.post(
+                        "/admin/captcha", data={"answer": answer, "csrf": csrf}, follow_redirects=False
+                    ).status_code
                     == 303
                 )
                 answered += 1

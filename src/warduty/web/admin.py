@@ -1,15 +1,17 @@
 """Admin, behind the token from the settings: start a crawl, watch it, answer its captchas.
 
 Everything here refuses requests without the token, and refuses everyone when no token is configured.
-A browser signs in once with the token and gets a cookie holding a keyed hash of it (never the token).
+API clients send the token in an ``Authorization: Bearer`` header. A browser signs in once by posting the
+token in the login form and gets a session cookie (a random id, never the token; see
+``warduty.web.sessions``) that expires and ends at logout. Every state-changing request must come from
+this server's own pages (Origin, else Referer) and, when a cookie authenticates it, carry the session's
+CSRF token (a hidden form field, or the ``X-CSRF-Token`` header). The token never appears in a URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
-import hmac
 import logging
 import re
 import threading
@@ -26,7 +28,8 @@ from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
 from warduty.crawl.lock import CrawlLocked
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, ok
-from warduty.web.security import bearer, token_matches
+from warduty.web.security import UNSAFE_METHODS, bearer, same_origin, token_matches
+from warduty.web.sessions import Session, SessionStore
 
 log = logging.getLogger(__name__)
 COOKIE = "warduty_admin"
@@ -99,9 +102,10 @@ class CrawlJob:
 
 
 class AdminState:
-    """At most one crawl at a time, run in a background thread."""
+    """At most one crawl at a time, run in a background thread; and the admin sessions."""
 
-    def __init__(self) -> None:
+    def __init__(self, sessions: SessionStore) -> None:
+        self.sessions = sessions
         self.solver = WebCaptchaSolver()
         self.job: CrawlJob | None = None
         self._lock = threading.Lock()
@@ -148,22 +152,63 @@ class AdminState:
 
 # -- authentication ------------------------------------------------------------------------------
 
+LOGIN_PATH = "/admin/login"
 
-def _cookie_value(context: WebContext) -> str:
-    return hmac.new(
-        context.pseudonyms.secret, b"admin\x1f" + context.settings.admin_token.encode(), hashlib.sha256
-    ).hexdigest()
+
+def _state(request: Request) -> AdminState:
+    state: AdminState = request.app.state.admin
+    return state
+
+
+def session_of(request: Request) -> Session | None:
+    return _state(request).sessions.get(request.cookies.get(COOKIE))
+
+
+def _bearer_ok(request: Request, authorization: str | None) -> bool:
+    context: WebContext = request.app.state.web
+    return token_matches(context.settings.admin_token, bearer(authorization))
 
 
 def is_admin(request: Request, authorization: str | None) -> bool:
     context: WebContext = request.app.state.web
-    configured = context.settings.admin_token
-    if not configured:
+    if not context.settings.admin_token:
         return False
-    if token_matches(configured, bearer(authorization)):
-        return True
-    cookie = request.cookies.get(COOKIE)
-    return cookie is not None and hmac.compare_digest(cookie.encode(), _cookie_value(context).encode())
+    return _bearer_ok(request, authorization) or session_of(request) is not None
+
+
+def own_origin(request: Request) -> str:
+    """This server's origin as the browser sees it (the scheme is the proxy's when the proxy is trusted)."""
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
+async def guard(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Every admin route's first check. A state-changing request is refused (403) when its Origin or
+    Referer is another site's; a cookie-authenticated one also when it has neither, or lacks the
+    session's CSRF token. A bearer-token client is not a browser sending ambient credentials, so it
+    needs neither. The login form has no session yet: only the origin check applies to it."""
+    context: WebContext = request.app.state.web
+    if not context.settings.admin_token:
+        raise ApiError(403, "admin is disabled: no admin token is configured")
+    if request.method not in UNSAFE_METHODS:
+        return
+    origin = same_origin(dict(request.headers), own_origin(request))
+    if origin is False:
+        raise ApiError(403, "cross-origin request refused")
+    if request.url.path == LOGIN_PATH or _bearer_ok(request, authorization):
+        return
+    session = session_of(request)
+    if session is None:
+        raise ApiError(401, "admin token required")
+    if origin is None:
+        raise ApiError(403, "request without Origin or Referer refused")
+    presented = request.headers.get("x-csrf-token")
+    if presented is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        field = (await request.form()).get("csrf")
+        presented = field if isinstance(field, str) else None
+    if not session.csrf_matches(presented):
+        raise ApiError(403, "missing or wrong CSRF token; reload the admin page")
 
 
 def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> WebContext:
@@ -178,14 +223,10 @@ def require_admin(request: Request, authorization: Annotated[str | None, Header(
 Admin = Annotated[WebContext, Depends(require_admin)]
 
 
-def _state(request: Request) -> AdminState:
-    state: AdminState = request.app.state.admin
-    return state
-
-
 # -- API -----------------------------------------------------------------------------------------
 
-api_router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+# The guard is on the routers, so a route added to them cannot miss it.
+api_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(guard)])
 
 
 class CrawlRequest(BaseModel):
@@ -252,7 +293,10 @@ def answer_captcha(request: Request, context: Admin, body: CaptchaAnswer) -> Res
 
 # -- pages ---------------------------------------------------------------------------------------
 
-page_router = APIRouter(include_in_schema=False)
+page_router = APIRouter(include_in_schema=False, dependencies=[Depends(guard)])
+# Admin pages send a same-origin Referer and Origin with their forms (the site-wide policy is
+# no-referrer, under which a browser sends ``Origin: null`` with a POST).
+ADMIN_REFERRER_POLICY = "same-origin"
 
 
 def _lang(request: Request) -> Any:
@@ -263,15 +307,18 @@ def _lang(request: Request) -> Any:
 
 
 @page_router.get("/admin")
-def admin_page(request: Request, authorization: Annotated[str | None, Header()] = None) -> Response:
+def admin_page(request: Request) -> Response:
     from warduty.web.pages import render
 
     context: WebContext = request.app.state.web
     lang = _lang(request)
     if not context.settings.admin_token:
         raise ApiError(403, "admin is disabled: no admin token is configured")
-    if not is_admin(request, authorization):
-        return render(request, "admin_login.html", lang, status=401)
+    session = session_of(request)
+    if session is None:
+        response = render(request, "admin_login.html", lang, status=401)
+        response.headers["referrer-policy"] = ADMIN_REFERRER_POLICY
+        return response
     state = _state(request)
     pending = state.solver.pending()
     captcha = None
@@ -281,16 +328,34 @@ def admin_page(request: Request, authorization: Annotated[str | None, Header()] 
             "image": "data:image/png;base64," + base64.b64encode(pending[0]).decode(),
         }
     job = state.job.to_dict() if state.job else None
-    return render(request, "admin.html", lang, job=job, captcha=captcha, today=date.today().isoformat())
+    today = date.today().isoformat()
+    response = render(request, "admin.html", lang, job=job, captcha=captcha, today=today, csrf=session.csrf)
+    response.headers["referrer-policy"] = ADMIN_REFERRER_POLICY
+    response.headers["cache-control"] = "no-store"  # it holds the CSRF token
+    return response
 
 
-@page_router.post("/admin/login")
+@page_router.post(LOGIN_PATH)
 def admin_login(request: Request, token: Annotated[str, Form(max_length=512)]) -> Response:
     context: WebContext = request.app.state.web
     if not token_matches(context.settings.admin_token, token):
         raise ApiError(401, "wrong admin token")
+    sessions = _state(request).sessions
+    sessions.end(request.cookies.get(COOKIE))  # a new id at every sign-in (no session fixation)
+    session_id, _ = sessions.create()
     response = RedirectResponse("/admin", status_code=303)
-    response.set_cookie(COOKIE, _cookie_value(context), httponly=True, samesite="strict", max_age=8 * 3600)
+    response.set_cookie(
+        COOKIE, session_id, max_age=int(sessions.lifetime), httponly=True, samesite="strict",
+        secure=request.url.scheme == "https",
+    )  # fmt: skip
+    return response
+
+
+@page_router.post("/admin/logout")
+def admin_logout(request: Request, context: Admin) -> Response:
+    _state(request).sessions.end(request.cookies.get(COOKIE))
+    response = RedirectResponse("/admin", status_code=303)
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict")
     return response
 
 

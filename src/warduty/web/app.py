@@ -14,13 +14,24 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from warduty.config import Settings
+from warduty.config import ConfigError, Settings
 from warduty.store import make_engine
 from warduty.web import admin, api, pages
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, error
 from warduty.web.pseudonym import Pseudonymiser, load_or_create_secret
-from warduty.web.security import BodyLimit, RateLimit, SecurityHeaders, TokenBucket
+from warduty.web.security import (
+    MAX_IN_FLIGHT,
+    BodyLimit,
+    CostLimit,
+    OverCostLimit,
+    RateLimit,
+    RealClient,
+    SecurityHeaders,
+    TokenBucket,
+    check_forwarded_allow_ips,
+)
+from warduty.web.sessions import SessionStore
 from warduty.web.warm import POLL_SECONDS, Warmer
 
 log = logging.getLogger(__name__)
@@ -35,16 +46,25 @@ def create_app(
     rate: float = 20.0,
     burst: float = 60.0,
     max_body: int = MAX_BODY_BYTES,
+    max_in_flight: int = MAX_IN_FLIGHT,
     warm: bool = True,
     warm_poll: float = POLL_SECONDS,
 ) -> FastAPI:
-    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit.
+    """The whole web application for one database. ``rate`` and ``burst`` set the per-client limit,
+    ``max_in_flight`` the requests one client may have unanswered at once.
 
     With ``warm`` the figures are computed in a background thread while the server starts (and again
-    whenever a run starts or finishes), so the first visitor does not wait for them.
+    whenever a run starts or finishes), so the first visitor does not wait for them. Raises
+    ``ConfigError`` for unusable web settings.
     """
+    _check_web_settings(settings)
     secret = load_or_create_secret(settings.data_dir, str(settings.extra.get("web_secret", "")))
-    context = WebContext(settings, engine or make_engine(settings.database_url), Pseudonymiser(secret))
+    context = WebContext(
+        settings,
+        engine or make_engine(settings.database_url),
+        Pseudonymiser(secret),
+        cost=CostLimit(per_client=settings.cost_limit),
+    )
     warmer = Warmer(context, poll=warm_poll)
     context.data_changed = warmer.poke
 
@@ -72,18 +92,36 @@ def create_app(
     )
     application.state.web = context
     application.state.warmer = warmer
-    application.state.admin = admin.AdminState()
+    application.state.admin = admin.AdminState(
+        SessionStore(lifetime=settings.admin_session_hours * 3600, idle=settings.admin_idle_minutes * 60)
+    )
     application.include_router(api.router)
     application.include_router(admin.api_router)
     application.include_router(admin.page_router)
     application.include_router(pages.router)
     application.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(application)
-    # Outermost first: headers on everything, then the rate limit, then the body size.
+    # Outermost first: the real client, headers on everything, then the rate limit, then the body size.
     application.add_middleware(BodyLimit, max_bytes=max_body)
-    application.add_middleware(RateLimit, bucket=TokenBucket(rate=rate, burst=burst))
+    application.add_middleware(
+        RateLimit, bucket=TokenBucket(rate=rate, burst=burst), max_in_flight=max_in_flight
+    )
     application.add_middleware(SecurityHeaders)
+    application.add_middleware(RealClient, forwarded_allow_ips=settings.forwarded_allow_ips)
     return application
+
+
+def _check_web_settings(settings: Settings) -> None:
+    try:
+        check_forwarded_allow_ips(settings.forwarded_allow_ips)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if settings.cost_limit < 1:
+        raise ConfigError(f"cost_limit must be at least 1, not {settings.cost_limit}")
+    for name in ("admin_session_hours", "admin_idle_minutes"):
+        value = getattr(settings, name)
+        if not 0 < value < float("inf"):
+            raise ConfigError(f"{name} must be a positive number, not {value}")
 
 
 def _wants_json(request: Request) -> bool:
@@ -96,6 +134,14 @@ def _install_error_handlers(application: FastAPI) -> None:
         if _wants_json(request):
             return error(exc.status, exc.message)
         return pages.error_page(request, exc.status, exc.message)
+
+    @application.exception_handler(OverCostLimit)
+    async def over_cost_limit(request: Request, exc: OverCostLimit) -> Response:
+        if _wants_json(request):
+            return error(429, str(exc), retry_after=exc.retry_after)
+        response = pages.error_page(request, 429, str(exc))
+        response.headers["retry-after"] = str(exc.retry_after)
+        return response
 
     @application.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from warduty.report.figures import BriefingData, lag_distributions
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
 from warduty.web import queries, statistics
 from warduty.web.pseudonym import Pseudonymiser, RedactionError, redact
+from warduty.web.security import CLIENT, CostLimit
 from warduty.web.statistics import Overview, SeriesPoint, SeriesQuery
 
 T = TypeVar("T")
@@ -36,7 +37,8 @@ class FigureCache:
     client-chosen parameters are bounded (least recently used go first); pinned ones (what the
     warm-up computes) are not. While ``serve_stale`` is on (a warm-up thread is running and will compute
     the new version's figures), a ``stale_ok`` request for a pinned figure not yet computed for the new
-    data version gets the previous version's instead of waiting.
+    data version gets the previous version's instead of waiting. ``guard`` is entered only by the one
+    request that computes (the cost limit): the ones that wait for its result cost nothing.
     """
 
     limit: int = CACHE_LIMIT
@@ -56,6 +58,7 @@ class FigureCache:
         *,
         pin: bool = False,
         stale_ok: bool = False,
+        guard: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> T:
         while True:
             with self.lock:
@@ -75,7 +78,8 @@ class FigureCache:
                     break
             running.wait()  # computed by someone else: look again (or compute, if that failed)
         try:
-            value = compute()
+            with guard():
+                value = compute()
             with self.lock:
                 if version == self.version:
                     self._store(key, value, pin)
@@ -100,6 +104,7 @@ class WebContext:
     engine: Engine
     pseudonyms: Pseudonymiser
     cache: FigureCache = field(default_factory=FigureCache)
+    cost: CostLimit | None = None  # per-client limit on figures computed for a request
     data_changed: Callable[[], None] = field(default=lambda: None)  # set by the warm-up thread
 
     @property
@@ -113,7 +118,12 @@ class WebContext:
     def cached(
         self, key: object, compute: Callable[[], T], *, pin: bool = False, stale_ok: bool = False
     ) -> T:
-        return self.cache.get(self.version(), key, compute, pin=pin, stale_ok=stale_ok)
+        cost = self.cost
+
+        def guard() -> AbstractContextManager[object]:
+            return cost.slot(CLIENT.get()) if cost is not None else nullcontext()
+
+        return self.cache.get(self.version(), key, compute, pin=pin, stale_ok=stale_ok, guard=guard)
 
     # -- figures (all from warduty.stats / warduty.report, see warduty.web.statistics) ---------------
 

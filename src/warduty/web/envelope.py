@@ -17,10 +17,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class ApiError(Exception):
     """An error a client may see: a status and a message that reveals nothing internal."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.retry_after = retry_after  # seconds, for a 429 or 503: in the body and the header
 
 
 def _default(value: object) -> object:
@@ -47,10 +48,14 @@ def ok(
     return JsonResponse(body)
 
 
-def error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JsonResponse:
-    return JsonResponse(
-        {"ok": False, "error": {"status": status, "message": message}}, status_code=status, headers=headers
-    )
+def error(
+    status: int, message: str, headers: Mapping[str, str] | None = None, *, retry_after: int | None = None
+) -> JsonResponse:
+    body: dict[str, object] = {"status": status, "message": message}
+    if retry_after is not None:
+        body["retry_after"] = retry_after
+        headers = {**(headers or {}), "retry-after": str(retry_after)}
+    return JsonResponse({"ok": False, "error": body}, status_code=status, headers=headers)
 
 
 def csv_cell(value: object) -> str:

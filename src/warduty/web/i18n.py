@@ -157,6 +157,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "start_crawl": {"en": "Start a crawl", "ru": "Запустить обход"},
     "token": {"en": "Admin token", "ru": "Токен администратора"},
     "sign_in": {"en": "Sign in", "ru": "Войти"},
+    "sign_out": {"en": "Sign out", "ru": "Выйти"},
     "progress": {"en": "Progress", "ru": "Ход обхода"},
     "pages_fetched": {"en": "pages fetched", "ru": "страниц получено"},
     "no_captcha": {"en": "No captcha is waiting.", "ru": "Капча не ожидается."},
