@@ -118,8 +118,8 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for label, cost_limit, attackers in [
         ("idle", 2, 0),
-        ("under attack, cost limit 1", 1, args.attackers),
-        ("under attack, cost limit 2 (default)", 2, args.attackers),
+        ("under attack, cost limit 1 (default)", 1, args.attackers),
+        ("under attack, cost limit 2", 2, args.attackers),
         ("under attack, no cost limit (1000)", 1000, args.attackers),
     ]:
         with server(args.db, cost_limit) as origin:

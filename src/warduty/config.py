@@ -46,7 +46,7 @@ class Settings:
     admin_session_hours: float = 8.0  # an admin sign-in lasts this long at most
     admin_idle_minutes: float = 60.0  # and ends sooner after this long without a request
     forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (addresses, networks, *)
-    cost_limit: int = 2  # expensive figure computations one web client may have running at once
+    cost_limit: int = 1  # expensive figure computations one web client may have running at once
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
