@@ -145,6 +145,9 @@ def test_missing_is_decided_only_by_a_complete_current_run(
         resumed = _crawl(engine, second, tmp_path, courts=COURTS, resume=True)
     assert resumed.run_id == 3
     assert _missing(engine) == before
+    with engine.connect() as connection:  # run 2 started under the lock: nothing could be working on run 1
+        stale_run = connection.execute(text("SELECT status, statistics FROM runs WHERE id = 1")).one()
+    assert stale_run.status == "abandoned" and "when run 2 started" in str(stale_run.statistics)
     want, gone = _truth(population, LATER)
     assert _marked(engine) == gone & set(before) and gone & set(before), "the later month removed cases"
     assert differences(_settled(want), _settled(crawled(engine)), gone=gone) == []
