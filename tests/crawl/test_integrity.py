@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -145,6 +145,9 @@ def test_missing_is_decided_only_by_a_complete_current_run(
         resumed = _crawl(engine, second, tmp_path, courts=COURTS, resume=True)
     assert resumed.run_id == 3
     assert _missing(engine) == before
+    with engine.connect() as connection:  # run 2 started under the lock: nothing could be working on run 1
+        stale_run = connection.execute(text("SELECT status, statistics FROM runs WHERE id = 1")).one()
+    assert stale_run.status == "abandoned" and "when run 2 started" in str(stale_run.statistics)
     want, gone = _truth(population, LATER)
     assert _marked(engine) == gone & set(before) and gone & set(before), "the later month removed cases"
     assert differences(_settled(want), _settled(crawled(engine)), gone=gone) == []
@@ -296,3 +299,25 @@ def test_runs_lists_a_stale_run_and_closes_it_only_when_its_holder_is_gone(
     assert again.exit_code == 1 and "only a running or incomplete run" in again.output
     missing = runner.invoke(app, ["runs", "close", "9"])
     assert missing.exit_code == 1 and "no run 9" in missing.output
+
+
+def test_the_admin_pages_crawl_goes_through_the_same_lock(tmp_path: Path) -> None:
+    """ "Start crawl" on the admin page while another crawl holds the database: refused, naming it."""
+    from types import SimpleNamespace
+
+    from warduty.config import Settings
+    from warduty.web.admin import AdminState, CrawlJob
+
+    engine = _engine(tmp_path)
+    settings = Settings(data_dir=tmp_path, db=str(engine.url), sudrf_origin="http://127.0.0.1:9")
+    context = SimpleNamespace(engine=engine, settings=settings, data_changed=lambda: None)
+    job = CrawlJob(CrawlOptions(courts=COURTS[:1], since=SINCE, until=UNTIL), datetime.now(UTC))
+    with CrawlLock(make_engine(str(engine.url))) as lock:
+        lock.set_run(5)
+        AdminState()._run(context, job)  # type: ignore[arg-type]  # what the admin's thread runs
+    assert job.status == "refused", job.message
+    assert (
+        f"another crawl is running on this database: pid {os.getpid()}" in job.message
+        and "run 5" in job.message
+    )
+    assert _count(engine, "SELECT count(*) FROM runs") == 0

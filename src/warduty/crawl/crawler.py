@@ -44,6 +44,7 @@ from warduty.crawl.lock import CrawlLock
 from warduty.crawl.plan import Window, year_windows
 from warduty.crawl.process import Processor, ProcessOutcome, SearchRef
 from warduty.crawl.reconcile import reconcile
+from warduty.crawl.runs import abandon_stale
 from warduty.law import WATCHED_ARTICLES
 from warduty.store.schema import runs, searches, tasks
 from warduty.sudrf.encoding import charset_of, decode_page
@@ -194,6 +195,7 @@ class Crawler:
                         .where(searches.c.run_id == previous, searches.c.state.in_(["mismatch", "unread"]))
                         .values(state="open")
                     )
+                    _abandon_older(connection, int(previous))
                     return int(previous), True
             plan = {
                 "courts": [c.code for c in courts],
@@ -207,6 +209,7 @@ class Crawler:
                 .values(kind="crawl", started_at=datetime.now(UTC), status="running", plan=plan)
                 .returning(runs.c.id)
             ).scalar_one()
+            _abandon_older(connection, int(run_id))
         return int(run_id), False
 
     def _plan(
@@ -555,6 +558,12 @@ class Crawler:
             issues=issues,
             missing_held=outcome.held_back,
         )
+
+
+def _abandon_older(connection: Connection, run_id: int) -> None:
+    closed = abandon_stale(connection, run_id)
+    if closed:
+        log.warning("run(s) %s left running by a crashed crawl: closed as abandoned", closed)
 
 
 def _process() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from warduty.crawl.lock import LockHolder, current_holder
 from warduty.store.schema import runs
@@ -71,14 +71,39 @@ def close_run(engine: Engine, run_id: int, note: str) -> RunView:
             raise RunCloseError(
                 f"run {run_id} may still be working: the crawl lock is held by {holder.describe()}"
             )
-        now = datetime.now(UTC)
-        statistics = {"run": run_id, "status": ABANDONED, "note": note, "closed_at": now.isoformat()}
-        connection.execute(
-            update(runs)
-            .where(runs.c.id == run_id)
-            .values(status=ABANDONED, finished_at=now, statistics=statistics)
-        )
+        now = abandon(connection, run_id, note)
     return RunView(run_id, row.kind, ABANDONED, row.started_at, now, *_process(row.plan), stale=False)
+
+
+def abandon(connection: Connection, run_id: int, note: str) -> datetime:
+    """Mark the run abandoned, keeping what statistics an earlier session wrote; returns the time."""
+    now = datetime.now(UTC)
+    earlier = connection.execute(select(runs.c.statistics).where(runs.c.id == run_id)).scalar()
+    statistics = {
+        **(earlier if isinstance(earlier, dict) else {}),
+        "run": run_id,
+        "status": ABANDONED,
+        "note": note,
+        "closed_at": now.isoformat(),
+    }
+    connection.execute(
+        update(runs)
+        .where(runs.c.id == run_id)
+        .values(status=ABANDONED, finished_at=now, statistics=statistics)
+    )
+    return now
+
+
+def abandon_stale(connection: Connection, new_run: int) -> list[int]:
+    """Close the crawl runs still marked "running" when a new run starts under the crawl lock: no process
+    can be working on them (the lock is this crawl's), and ``--resume`` continues only the latest run."""
+    stale = connection.execute(
+        select(runs.c.id).where(runs.c.kind == "crawl", runs.c.status == "running", runs.c.id != new_run)
+    ).scalars()
+    closed = list(stale)
+    for run_id in closed:
+        abandon(connection, run_id, f"left running by a process that was gone when run {new_run} started")
+    return closed
 
 
 def _view(row: Any, holder: LockHolder | None) -> RunView:
