@@ -128,6 +128,7 @@ def test_an_unreachable_postgresql_is_named(monkeypatch: pytest.MonkeyPatch) -> 
         ["export"],
         ["report", "--month", "2024-03"],
         ["replica", "verify", "--as-of", "2024-04-12", "--scale", "0.02"],
+        ["serve", "--port", "0"],
     ],
 )
 def test_read_commands_on_a_missing_database_create_nothing(tmp_path: Path, command: list[str]) -> None:
@@ -194,6 +195,11 @@ def test_a_read_only_database_is_named_and_still_read(
     assert read.returncode == 0, read.stderr
     assert '"rows": []' in read.stdout
     assert _runs(database) == 0
+
+
+def test_serve_refuses_a_rate_that_is_not_a_positive_number() -> None:
+    for rate in ("nan", "0", "-3", "inf"):
+        _refused(runner.invoke(app, ["serve", "--rate", rate]), "--rate must be a finite number above zero")
 
 
 def test_parse_refuses_empty_binary_and_deep_pages(tmp_path: Path) -> None:
