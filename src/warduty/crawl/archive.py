@@ -207,9 +207,15 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
         raise ArchiveError(f"{path} holds no WARC record")
 
 
-def read_response(ref: ArchiveRef) -> ArchivedResponse:
-    """The response record a stored row points at. ``ArchiveError`` when the file cannot be read or no
-    response record starts at the offset (one inside a gzip member, past the end, negative)."""
+def read_response(ref: ArchiveRef, data_dir: Path | None = None) -> ArchivedResponse:
+    """The response record a stored row points at (its file found with :func:`locate` when
+    ``data_dir`` is given). ``ArchiveError`` when the file cannot be read or no response record starts
+    at the offset (one inside a gzip member, past the end, negative)."""
+    if data_dir is not None:
+        found = locate(ref.file, data_dir)
+        if found is None:
+            raise ArchiveError(f"no archive file {ref.file} in {data_dir}")
+        ref = ArchiveRef(str(found), ref.offset)
     if ref.offset < 0:
         raise ArchiveError(f"no response record at {ref.file}:{ref.offset}")
     try:
