@@ -241,3 +241,11 @@ def test_a_crawl_off_a_terminal_logs_progress_lines(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if line.startswith("crawl: ")]
     assert lines, result.output
     assert all("courts started" in line and "pages/s" in line for line in lines)
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_database_is_named(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every transaction of this session is read-only, as on a replica server or a read-only role.
+    monkeypatch.setenv("WARDUTY_DB", f"{postgres_url}?options=-c%20default_transaction_read_only%3Don")
+    for command in (["db", "migrate"], ["crawl", "--courts", "77GV0017"]):
+        _refused(runner.invoke(app, command), "is read-only")
