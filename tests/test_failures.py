@@ -202,6 +202,16 @@ def test_serve_refuses_a_rate_that_is_not_a_positive_number() -> None:
         _refused(runner.invoke(app, ["serve", "--rate", rate]), "--rate must be a finite number above zero")
 
 
+def test_demo_refuses_bad_numbers_before_starting_anything(tmp_path: Path) -> None:
+    for args, phrase in (
+        (["--scale", "0"], "--scale"),
+        (["--min-interval", "-1"], "--min-interval"),
+        (["--global-interval", "nan"], "--global-interval"),
+    ):
+        _refused(runner.invoke(app, ["demo", *args]), phrase)
+    assert not (tmp_path / "data").exists()
+
+
 def test_parse_refuses_empty_binary_and_deep_pages(tmp_path: Path) -> None:
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
