@@ -128,6 +128,7 @@ def test_an_unreachable_postgresql_is_named(monkeypatch: pytest.MonkeyPatch) -> 
         ["export"],
         ["report", "--month", "2024-03"],
         ["replica", "verify", "--as-of", "2024-04-12", "--scale", "0.02"],
+        ["serve", "--port", "0"],
     ],
 )
 def test_read_commands_on_a_missing_database_create_nothing(tmp_path: Path, command: list[str]) -> None:
@@ -196,6 +197,21 @@ def test_a_read_only_database_is_named_and_still_read(
     assert _runs(database) == 0
 
 
+def test_serve_refuses_a_rate_that_is_not_a_positive_number() -> None:
+    for rate in ("nan", "0", "-3", "inf"):
+        _refused(runner.invoke(app, ["serve", "--rate", rate]), "--rate must be a finite number above zero")
+
+
+def test_demo_refuses_bad_numbers_before_starting_anything(tmp_path: Path) -> None:
+    for args, phrase in (
+        (["--scale", "0"], "--scale"),
+        (["--min-interval", "-1"], "--min-interval"),
+        (["--global-interval", "nan"], "--global-interval"),
+    ):
+        _refused(runner.invoke(app, ["demo", *args]), phrase)
+    assert not (tmp_path / "data").exists()
+
+
 def test_parse_refuses_empty_binary_and_deep_pages(tmp_path: Path) -> None:
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
@@ -235,3 +251,11 @@ def test_a_crawl_off_a_terminal_logs_progress_lines(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if line.startswith("crawl: ")]
     assert lines, result.output
     assert all("courts started" in line and "pages/s" in line for line in lines)
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_database_is_named(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every transaction of this session is read-only, as on a replica server or a read-only role.
+    monkeypatch.setenv("WARDUTY_DB", f"{postgres_url}?options=-c%20default_transaction_read_only%3Don")
+    for command in (["db", "migrate"], ["crawl", "--courts", "77GV0017"]):
+        _refused(runner.invoke(app, command), "is read-only")

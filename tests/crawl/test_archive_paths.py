@@ -35,12 +35,15 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+DEMO = Path("data/demo/as-of-2024-04-12")  # the demo's layout: database and archive in one folder
+
+
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A crawl run from working directory A with the relative data directory ``data`` (so B = A/data),
-    as the documented setup does. Returns (B, database URL)."""
+    """A crawl run from working directory A with the relative data directory B = ``data/demo/...`` and
+    its database in B, as ``warduty demo`` does. Returns (A/B, database URL)."""
     a = tmp_path_factory.mktemp("cwd-a")
-    url = f"sqlite:///{a / 'w.sqlite'}"
+    url = f"sqlite:///{a / DEMO / 'warduty.sqlite'}"
     engine = _engine(url)
     with (
         pytest.MonkeyPatch.context() as patch,
@@ -48,13 +51,13 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     ):
         patch.chdir(a)
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, load_registry(), client, Path("data"))
+        crawler = Crawler(engine, load_registry(), client, DEMO)
         report = asyncio.run(
             crawler.run(CrawlOptions(courts=[COURT], since=date(2023, 7, 1), until=AS_OF, retry_pause=0.01))
         )
     assert report.status == "done" and report.fetched > 0
     engine.dispose()
-    return a / "data", url
+    return a / DEMO, url
 
 
 def _case_with_page(engine: Engine) -> tuple[int, int, str, int]:
@@ -82,7 +85,7 @@ def test_paths_are_relative_to_the_data_dir_and_load_from_elsewhere(
     )
     assert client.get(f"/cases/{case_id}/archived").status_code == 200
     # Rows written before this change: relative to the crawl's working directory, or absolute.
-    for old in (f"data/{warc_file}", str(data / warc_file)):
+    for old in (f"{DEMO}/{warc_file}", str(data / warc_file)):
         with engine.begin() as connection:
             connection.execute(update(fetches).where(fetches.c.id == fetch_id).values(warc_file=old))
         assert locate(old, data) == (data / warc_file).resolve()
@@ -96,6 +99,20 @@ def test_paths_are_relative_to_the_data_dir_and_load_from_elsewhere(
     with rebuilt.connect() as connection:
         again = {r.warc_file for r in connection.execute(select(fetches.c.warc_file))}
     assert again == stored
+
+
+def test_the_documented_demo_setup_shows_archived_pages(
+    crawled: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``warduty serve --db sqlite:///data/demo/.../warduty.sqlite`` from the demo's working directory,
+    with the default data directory ``data``: archived pages load (they were 404s)."""
+    a = crawled[0].parents[2]
+    monkeypatch.chdir(a)
+    relative = f"sqlite:///{DEMO / 'warduty.sqlite'}"
+    case_id = _case_with_page(make_engine(relative))[0]
+    app = create_app(Settings(data_dir=Path("data"), db=relative), warm=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get(f"/cases/{case_id}/archived").status_code == 200
 
 
 def test_an_offset_inside_a_gzip_member_is_a_404(crawled: tuple[Path, str], tmp_path: Path) -> None:

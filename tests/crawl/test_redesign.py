@@ -79,7 +79,7 @@ def test_a_redesigned_court_is_named_everywhere_and_nothing_wrong_is_stored(
     for entry in issues:
         assert entry["problems"] == ["unknown page state"] and entry["outcome"] == "failed"
         assert host in entry["url"]
-        record = read_response(ArchiveRef(entry["warc_file"], entry["warc_offset"]))
+        record = read_response(ArchiveRef(entry["warc_file"], entry["warc_offset"]), data)
         assert record.url == entry["url"] and record.court_code == CHANGED
         assert classify_page(decode_page(record.body)) is PageState.UNKNOWN
     statistics = json.loads((run_folder / "statistics.json").read_text("utf-8"))

@@ -27,7 +27,7 @@ import typer
 
 from warduty.cli.app import app, console, print_table, settings_from
 from warduty.cli.crawl_cmd import run_crawl
-from warduty.config import Settings
+from warduty.config import Settings, check_number
 from warduty.crawl.crawler import CrawlOptions
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
@@ -83,6 +83,9 @@ def demo_command(
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
 ) -> None:
     """Run the demo: replica court sites, full crawl, statistics, briefings (synthetic court records)."""
+    check_number("--scale", scale, positive=True)
+    check_number("--min-interval", min_interval)
+    check_number("--global-interval", global_interval)
     settings = replace(settings_from(ctx), min_interval=min_interval, global_interval=global_interval)
     root = settings.data_dir / "demo"
     shutil.rmtree(root, ignore_errors=True)

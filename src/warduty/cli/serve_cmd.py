@@ -7,7 +7,7 @@ from dataclasses import replace
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
-from warduty.config import ConfigError
+from warduty.config import ConfigError, check_number
 from warduty.store import DatabaseError, make_engine, migrate
 
 
@@ -31,12 +31,14 @@ def serve_command(
     from warduty.web import create_app
 
     settings = settings_from(ctx)
+    check_number("--rate", rate, positive=True)
     if db:
         settings = replace(settings, db=db)
     if forwarded_allow_ips is not None:
         settings = replace(settings, forwarded_allow_ips=forwarded_allow_ips)
     try:
-        engine = make_engine(settings.database_url)
+        # A mistyped path is an error, not a new empty database served as if it were the data.
+        engine = make_engine(settings.database_url, create=False)
         migrate(engine)
     except DatabaseError as exc:
         fail(str(exc))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -121,19 +121,22 @@ def stored_path(path: Path, data_dir: Path | None) -> str:
         return str(resolved)
 
 
-def locate(stored: str, data_dir: Path, *, inside: bool = False) -> Path | None:
-    """The archive file a row names, or None. Tried in turn: relative to ``data_dir`` (how rows are
-    written now); as stored (older rows: absolute, or relative to the crawl's working directory); the
-    same run folder and file under ``data_dir/archive`` (an older row written from another working
-    directory). With ``inside``, only files inside ``data_dir`` count (the web serves nothing else)."""
+def locate(stored: str, data_dir: Path, *, inside: bool = False, also: Sequence[Path] = ()) -> Path | None:
+    """The archive file a row names, or None. Tried in turn: relative to ``data_dir`` and to each folder
+    of ``also`` (how rows are written now: the web adds the SQLite database's folder, which is the crawl's
+    data directory in the demo's layout); as stored (older rows: absolute, or relative to the crawl's
+    working directory); the same run folder and file under ``<folder>/archive`` (an older row written
+    from another working directory). With ``inside``, only files inside those folders count (the web
+    serves nothing else)."""
     path = Path(stored)
-    candidates = [path] if path.is_absolute() else [data_dir / path, path]
+    folders = [data_dir, *also]
+    candidates = [path] if path.is_absolute() else [*(folder / path for folder in folders), path]
     if len(path.parts) >= 2 and path.parts[-2].startswith("run-"):
-        candidates.append(data_dir / "archive" / path.parts[-2] / path.parts[-1])
-    root = data_dir.resolve()
+        candidates += [folder / "archive" / path.parts[-2] / path.parts[-1] for folder in folders]
+    roots = [folder.resolve() for folder in folders]
     for candidate in candidates:
         resolved = candidate.resolve()
-        if inside and not resolved.is_relative_to(root):
+        if inside and not any(resolved.is_relative_to(root) for root in roots):
             continue
         if resolved.is_file():
             return resolved
@@ -207,9 +210,15 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
         raise ArchiveError(f"{path} holds no WARC record")
 
 
-def read_response(ref: ArchiveRef) -> ArchivedResponse:
-    """The response record a stored row points at. ``ArchiveError`` when the file cannot be read or no
-    response record starts at the offset (one inside a gzip member, past the end, negative)."""
+def read_response(ref: ArchiveRef, data_dir: Path | None = None) -> ArchivedResponse:
+    """The response record a stored row points at (its file found with :func:`locate` when
+    ``data_dir`` is given). ``ArchiveError`` when the file cannot be read or no response record starts
+    at the offset (one inside a gzip member, past the end, negative)."""
+    if data_dir is not None:
+        found = locate(ref.file, data_dir)
+        if found is None:
+            raise ArchiveError(f"no archive file {ref.file} in {data_dir}")
+        ref = ArchiveRef(str(found), ref.offset)
     if ref.offset < 0:
         raise ArchiveError(f"no response record at {ref.file}:{ref.offset}")
     try:

@@ -289,8 +289,11 @@ class WebContext:
         return out
 
     def archive_path(self, warc_file: str) -> Path | None:
-        """The archive file a row points at, only inside the data directory."""
-        return locate(warc_file, self.settings.data_dir, inside=True)
+        """The archive file a row points at, only inside the data directory or the SQLite database's
+        folder (the crawl's data directory when the database sits in it, as in the demo)."""
+        database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
+        also = [Path(database).parent] if database and database != ":memory:" else []
+        return locate(warc_file, self.settings.data_dir, inside=True, also=also)
 
 
 def _redacted_or_none(text: str | None, names: dict[str, str]) -> str | None:
