@@ -7,7 +7,17 @@ from pathlib import Path
 import typer
 
 from warduty.cli.app import app, console, fail, print_json
-from warduty.sudrf import PageFormatError, decode_page, page_to_dict, parse_page
+from warduty.privacy import RedactionError, redact_values
+from warduty.privacy.pages import names_on_page
+from warduty.report.pseudonym import pseudonym
+from warduty.sudrf import PageFormatError, ParsedPage, decode_page, page_to_dict, parse_page
+
+
+def _pseudonymised(page: ParsedPage, result: dict[str, object]) -> dict[str, object]:
+    """``result`` with every form of every name the page gives replaced by a pseudonym."""
+    aliases = {p.name: pseudonym("", p.case_number or "", p.position) for p in names_on_page(page)}
+    redacted: dict[str, object] = redact_values(result, aliases)
+    return redacted
 
 
 @app.command("parse")
@@ -18,6 +28,9 @@ def parse_command(
     ),
     base_url: str | None = typer.Option(
         None, "--base-url", help="Make listing links absolute against this URL."
+    ),
+    names: bool = typer.Option(
+        False, "--names", help="Print defendants' names as the page gives them (default: pseudonyms)."
     ),
 ) -> None:
     """Detect the page kind (card, listing, act text or a state) and print its fields as JSON."""
@@ -32,6 +45,12 @@ def parse_command(
         fail(f"{file}: page format error: {exc.reason}")
         return
     result = page_to_dict(page)
+    if not names:
+        try:
+            result = _pseudonymised(page, result)
+        except RedactionError:
+            fail(f"{file}: a defendant's name survived redaction; nothing printed (--names prints names)")
+            return
     if as_json:
         print_json(result)
         return

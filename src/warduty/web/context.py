@@ -16,10 +16,12 @@ from sqlalchemy import Engine
 from warduty.asylum import MonthValue, load_snapshot, monthly_series
 from warduty.asylum.storage import latest_observations
 from warduty.config import Settings
+from warduty.privacy import RedactionError, redact_values
 from warduty.report.figures import BriefingData, lag_distributions
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
 from warduty.web import queries, statistics
-from warduty.web.pseudonym import Pseudonymiser, RedactionError, redact
+from warduty.web.envelope import ApiError
+from warduty.web.pseudonym import Pseudonymiser
 from warduty.web.statistics import Overview, SeriesPoint, SeriesQuery
 
 T = TypeVar("T")
@@ -274,7 +276,12 @@ class WebContext:
             people.append(person)
         out["persons"] = people
         if not self.show_names and names:
-            out["acts"] = [{**act, "text": _redacted_or_none(act.get("text"), names)} for act in case["acts"]]
+            # Every free text of the case (acts, their verdict facts, events, card fields) is redacted;
+            # a text in which a name is still found after that is refused, never served.
+            try:
+                out = redact_values(out, names)
+            except RedactionError:
+                raise ApiError(503, "this case cannot be shown without its defendants' names") from None
         return out
 
     def archive_path(self, warc_file: str) -> Path | None:
@@ -283,12 +290,3 @@ class WebContext:
         path = Path(warc_file)
         path = (path if path.is_absolute() else root / path).resolve()
         return path if path.is_relative_to(root) else None
-
-
-def _redacted_or_none(text: str | None, names: dict[str, str]) -> str | None:
-    if text is None:
-        return None
-    try:
-        return redact(text, names)
-    except RedactionError:
-        return None
