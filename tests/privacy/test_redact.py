@@ -99,6 +99,7 @@ def test_the_forms_of_the_issue() -> None:
         "Денису Викторовичу",
         "Воробьёв\n  Денис\r\n\tВикторович",
         "&#x412;оробьёву Д.В.",
+        "исправления ВоробьёваД.В. только",  # an initial glued on, as real acts print it
     ]
     forms = SURNAMES_M["Воробьёв"] + FIRST_M["Денис"][1:] + PATRONYMIC_M["Викторович"]
     for text in cases:

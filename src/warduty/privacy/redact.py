@@ -217,6 +217,12 @@ class Redactor:
                     word = _WORD_AT.match(text, position)
                     if word and (word.group() in self._surnames or word.group() in self._firsts):
                         yield position, word.end(), word.group()
+                    elif (
+                        word
+                        and text[word.end() : word.end() + 1] == "."
+                        and word.group()[:-1] in self._surnames
+                    ):
+                        yield position, word.end() - 1, word.group()[:-1]  # «ЛебедеваВ.Л.»: glued initial
                 position = text.find(stem, position + 1)
 
     def _around_surname(self, text: str, start: int, end: int, p: int) -> _Match:
