@@ -185,3 +185,16 @@ def test_parse_output_holds_no_form_of_the_name(tmp_path: Path) -> None:
     listing = page_path("synthetic_standard_criminal_listing.html")
     result = CliRunner().invoke(cli, ["parse", str(listing), "--json"])
     assert result.exit_code == 0 and visible_forms(result.stdout, OTHERS) == []
+
+
+def test_the_api_refuses_a_case_whose_text_would_still_name(
+    seeded: tuple[Settings, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, case_a, _ = seeded
+    # A pseudonym that declines the name: the leftover check fires and the API answers 503, not the text.
+    monkeypatch.setattr("warduty.web.pseudonym.Pseudonymiser.pseudonym", lambda *args: "Воробьёву")
+    client = make_client(create_app(settings, rate=10_000, burst=10_000, warm=False))
+    for url in (f"/api/v1/cases/{case_a}", f"/cases/{case_a}", f"/cases/{case_a}/archived"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert visible_forms(response.text, FORMS) == [], url

@@ -287,7 +287,8 @@ class Redactor:
                     found[-1] = _Match(found[-1].start, match.end, found[-1].person, False)
                 continue
             found.append(match)
-        named_in_full = {m.person for m in found if not m.alone}
+        # A person known by the surname alone cannot be named in full: their surname always counts.
+        named_in_full = {m.person for m in found if not m.alone or not self._people[m.person].first_initial}
         for match in found:
             start, end = projection.original_span(match.start, match.end)
             if match.alone:
