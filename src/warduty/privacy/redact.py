@@ -138,7 +138,6 @@ class _Person:
     alias: str
     first_initial: str | None
     patronymic_initial: str | None
-    common_surname_forms: frozenset[str]  # surname forms that are also ordinary words («суд», «мир»)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +178,7 @@ class Redactor:
                 continue
             index = len(self._people)
             surnames = surname_forms(parts.surname)
-            common = frozenset(form for form in surnames if is_common_word(form))
-            self._people.append(_Person(alias, parts.first_initial, parts.patronymic_initial, common))
+            self._people.append(_Person(alias, parts.first_initial, parts.patronymic_initial))
             for table, forms in (
                 (self._surnames, surnames),
                 (self._firsts, first_name_forms(parts.first) if parts.first else frozenset()),
@@ -292,14 +290,13 @@ class Redactor:
         for match in found:
             start, end = projection.original_span(match.start, match.end)
             if match.alone:
-                person = self._people[match.person]
                 # The surname alone counts when capitalised; one that is also a common word («Суд»)
                 # only in a text that names the person in full somewhere.
                 first_letter = next((ch for ch in text[start:end] if ch.isalpha()), "")
                 if not first_letter.isupper():
                     continue
                 visible = folded[match.start : match.end]
-                if visible in person.common_surname_forms and match.person not in named_in_full:
+                if match.person not in named_in_full and is_common_word(visible):
                     continue
             yield start, end, self._people[match.person].alias
 
