@@ -15,8 +15,9 @@ from tests.stats.conftest import AS_OF, pg_truth_db, population, truth_db  # noq
 from tests.stats.load_truth import load_truth
 from warduty.replica.population import Population, generate_population
 from warduty.report import build_briefing
+from warduty.report.briefing import BriefingNameError
 from warduty.store import make_engine
-from warduty.store.schema import persons
+from warduty.store.schema import cases, persons
 
 MOBILISATION = date(2022, 9, 21)
 
@@ -91,6 +92,32 @@ def test_defendants_are_pseudonymised_unless_names_are_asked_for(truth_db: Engin
         content = path.read_text(encoding="utf-8")
         assert not [n for n in listed if n in content]
     assert "D-" in hidden.markdown.read_text(encoding="utf-8")
+
+
+def test_a_briefing_that_would_name_a_defendant_is_refused(
+    truth_db: Engine,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A pseudonym that declines the name («Иванова И.И.»): the leftover check of warduty.privacy catches
+    # it and nothing is written.
+    def declined(court: str, number: str, position: int) -> str:
+        statement = (
+            select(persons.c.name)
+            .join(cases, cases.c.id == persons.c.case_id)
+            .where(cases.c.court_code == court, cases.c.case_number == number, persons.c.position == position)
+        )
+        with truth_db.connect() as connection:
+            name = connection.execute(statement).scalar_one()
+        if not name:
+            return "D-hidden"
+        surname, first, *_ = name.split()
+        return f"{surname}а {first[0]}."  # the genitive with an initial: «Иванова И.»
+
+    monkeypatch.setattr("warduty.report.text.pseudonym", declined)
+    with pytest.raises(BriefingNameError):
+        build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_briefing_refuses_bad_months_and_future_months(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
-from warduty.report.export import FORMATS, export_database
+from warduty.report.export import FORMATS, ExportError, export_database
 from warduty.store import make_engine
 
 
@@ -24,6 +24,10 @@ def export_command(
         fail(f"--format must be one of {', '.join(FORMATS)}")
     folder = out or settings.data_dir / "export"
     engine = make_engine(settings.database_url, create=False)
-    paths = export_database(engine, folder, fmt, show_names=names or settings.show_names)  # type: ignore[arg-type]
+    try:
+        paths = export_database(engine, folder, fmt, show_names=names or settings.show_names)  # type: ignore[arg-type]
+    except ExportError as exc:
+        fail(str(exc))
+        return
     for path in paths:
         console.print(str(path))

@@ -7,11 +7,21 @@ from pathlib import Path
 import typer
 
 from warduty.cli.app import app, console, fail, print_json
-from warduty.sudrf import PageFormatError, PageState, decode_page, page_to_dict, parse_page
+from warduty.privacy import RedactionError, redact_values
+from warduty.privacy.pages import names_on_page
+from warduty.report.pseudonym import pseudonym
+from warduty.sudrf import PageFormatError, PageState, ParsedPage, decode_page, page_to_dict, parse_page
 from warduty.sudrf.markup import check_depth
 
 # Bytes no saved web page holds: NUL and the C0 controls other than tab, line feed, form feed and return.
 _BINARY = bytes(b for b in range(32) if b not in b"\t\n\f\r")
+
+
+def _pseudonymised(page: ParsedPage, result: dict[str, object]) -> dict[str, object]:
+    """``result`` with every form of every name the page gives replaced by a pseudonym."""
+    aliases = {p.name: pseudonym("", p.case_number or "", p.position) for p in names_on_page(page)}
+    redacted: dict[str, object] = redact_values(result, aliases)
+    return redacted
 
 
 @app.command("parse")
@@ -22,6 +32,9 @@ def parse_command(
     ),
     base_url: str | None = typer.Option(
         None, "--base-url", help="Make listing links absolute against this URL."
+    ),
+    names: bool = typer.Option(
+        False, "--names", help="Print defendants' names as the page gives them (default: pseudonyms)."
     ),
 ) -> None:
     """Detect the page kind (card, listing, act text or a state) and print its fields as JSON."""
@@ -45,6 +58,12 @@ def parse_command(
         fail(f"{file}: page format error: {exc.reason}")
         return
     result = page_to_dict(page)
+    if not names:
+        try:
+            result = _pseudonymised(page, result)
+        except RedactionError:
+            fail(f"{file}: a defendant's name survived redaction; nothing printed (--names prints names)")
+            return
     if as_json:
         print_json(result)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Literal
 
 from sqlalchemy import Engine
 
+from warduty.privacy import redactor
 from warduty.report.asylum_note import asylum_note
 from warduty.report.blocks import to_html, to_markdown
 from warduty.report.charts import render_charts
@@ -18,7 +20,7 @@ from warduty.report.text import briefing_blocks
 from warduty.report.words import words_for
 from warduty.stats.definitions import DEFINITIONS, Filters
 from warduty.stats.months import first_day, last_day, parse_month
-from warduty.stats.shares import published_verdicts
+from warduty.stats.shares import PublishedVerdict, published_verdicts
 
 Lang = Literal["en", "ru"]
 
@@ -39,6 +41,17 @@ class Briefing:
         return next(f for f in self.figures if f.key == key)
 
 
+class BriefingNameError(ValueError):
+    """The briefing would name a defendant although names are off; nothing was written."""
+
+
+def _check_no_names(markdown: str, html: str, verdicts: Sequence[PublishedVerdict]) -> None:
+    """The leftover check of :mod:`warduty.privacy` over the briefing, for the defendants it lists."""
+    matcher = redactor({v.name: "-" for v in verdicts if v.name})
+    if matcher.found(markdown) or matcher.found(html, is_html=True):
+        raise BriefingNameError("the briefing still names a defendant; nothing was written")
+
+
 def build_briefing(
     engine: Engine, month: str, as_of: date, lang: Lang, out_dir: Path, *, show_names: bool = False
 ) -> Briefing:
@@ -46,17 +59,20 @@ def build_briefing(
     month = parse_month(month)
     words = words_for(lang)
     data = compute(engine, month, as_of)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    charts = render_charts(data, words, out_dir)
     note = asylum_note(engine, month)
     with engine.connect() as connection:
         verdicts = published_verdicts(
             connection, Filters(articles=(ARTICLE,), since=first_day(month), until=last_day(month)), limit=10
         )
     title, blocks = briefing_blocks(data, words, note, verdicts, show_names)
+    markdown_text, html_text = to_markdown(blocks), to_html(blocks, title, lang)
+    if not show_names:
+        _check_no_names(markdown_text, html_text, verdicts)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    charts = render_charts(data, words, out_dir)
     markdown, html = out_dir / "briefing.md", out_dir / "briefing.html"
-    markdown.write_text(to_markdown(blocks), encoding="utf-8")
-    html.write_text(to_html(blocks, title, lang), encoding="utf-8")
+    markdown.write_text(markdown_text, encoding="utf-8")
+    html.write_text(html_text, encoding="utf-8")
     figures_json = out_dir / "figures.json"
     document = {
         "month": month,

@@ -1,7 +1,9 @@
 """Exports of the stored records and the monthly series: CSV, Parquet, or one SQLite file for Datasette.
 
 Defendants are pseudonymised (a keyed hash of court, case number and position) unless names are asked
-for; the other columns are written as stored.
+for, and every free text of a case (act texts and the facts read from them, events, card fields) has
+every form of its defendants' names replaced by their pseudonyms (:mod:`warduty.privacy`). A text in
+which a name can still be found after that stops the export before any file is written.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, Table, select
 
 from warduty.law import WATCHED_ARTICLES
+from warduty.privacy import RedactionError, redact_values
 from warduty.report.pseudonym import pseudonym
 from warduty.stats.definitions import DEFINITIONS, Filters
 from warduty.stats.series import count
@@ -43,6 +46,19 @@ class ExportError(ValueError):
     """The export cannot be written as asked."""
 
 
+def _aliases(connection: Connection) -> dict[int, dict[str, str]]:
+    """Case id -> {defendant's name as stored: pseudonym} for every named person."""
+    statement = select(
+        persons.c.case_id, persons.c.position, persons.c.name, cases.c.court_code, cases.c.case_number
+    ).join(cases, cases.c.id == persons.c.case_id)
+    aliases: dict[int, dict[str, str]] = {}
+    for row in connection.execute(statement.where(persons.c.name.is_not(None), persons.c.hidden.is_(False))):
+        if row.name.strip():
+            alias = pseudonym(row.court_code, row.case_number, row.position)
+            aliases.setdefault(row.case_id, {})[row.name] = alias
+    return aliases
+
+
 def _rows(connection: Connection, name: str, show_names: bool) -> Iterator[dict[str, Any]]:
     table = TABLES[name]
     if name != "persons":
@@ -60,6 +76,20 @@ def _rows(connection: Connection, name: str, show_names: bool) -> Iterator[dict[
         if not show_names:
             values["name"] = None if values["hidden"] else pseudonym(court, number, values["position"])
         yield values
+
+
+def _redacted(name: str, row: dict[str, Any], aliases: dict[int, dict[str, str]]) -> dict[str, Any]:
+    case_id = row["id"] if name == "cases" else row["case_id"]
+    names = aliases.get(case_id)
+    if not names:
+        return row
+    try:
+        return {k: redact_values(v, names) for k, v in row.items()}
+    except RedactionError:
+        raise ExportError(
+            f"{name} row {row['id']} (case {case_id}) still names a defendant after redaction; "
+            "nothing was written"
+        ) from None
 
 
 def monthly_series_rows(connection: Connection) -> list[dict[str, Any]]:
@@ -85,13 +115,17 @@ def export_database(engine: Engine, out_dir: Path, fmt: Format, *, show_names: b
     """Write cases, persons, events, acts and the monthly series into ``out_dir``; return the files."""
     if fmt not in FORMATS:
         raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    out_dir.mkdir(parents=True, exist_ok=True)
     with engine.connect() as connection:
+        aliases = {} if show_names else _aliases(connection)
         tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
         for name, table in TABLES.items():
-            rows = [{k: _plain(v) for k, v in row.items()} for row in _rows(connection, name, show_names)]
+            rows = [
+                _redacted(name, {k: _plain(v) for k, v in row.items()}, aliases)
+                for row in _rows(connection, name, show_names)
+            ]
             tables[name] = ([c.name for c in table.columns], rows)
         tables["monthly_series"] = (list(SERIES_COLUMNS), monthly_series_rows(connection))
+    out_dir.mkdir(parents=True, exist_ok=True)  # only now: a refused export leaves nothing behind
     if fmt == "csv":
         return [_write_csv(out_dir / f"{name}.csv", cols, rows) for name, (cols, rows) in tables.items()]
     if fmt == "parquet":

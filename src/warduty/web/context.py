@@ -17,10 +17,12 @@ from warduty.asylum import MonthValue, load_snapshot, monthly_series
 from warduty.asylum.storage import latest_observations
 from warduty.config import Settings
 from warduty.crawl.archive import locate
+from warduty.privacy import RedactionError, redact_values
 from warduty.report.figures import BriefingData, lag_distributions
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
 from warduty.web import queries, statistics
-from warduty.web.pseudonym import Pseudonymiser, RedactionError, redact
+from warduty.web.envelope import ApiError
+from warduty.web.pseudonym import Pseudonymiser
 from warduty.web.security import CLIENT, CostLimit
 from warduty.web.statistics import Overview, SeriesPoint, SeriesQuery
 
@@ -285,7 +287,12 @@ class WebContext:
             people.append(person)
         out["persons"] = people
         if not self.show_names and names:
-            out["acts"] = [{**act, "text": _redacted_or_none(act.get("text"), names)} for act in case["acts"]]
+            # Every free text of the case (acts, their verdict facts, events, card fields) is redacted;
+            # a text in which a name is still found after that is refused, never served.
+            try:
+                out = redact_values(out, names)
+            except RedactionError:
+                raise ApiError(503, "this case cannot be shown without its defendants' names") from None
         return out
 
     def archive_path(self, warc_file: str) -> Path | None:
@@ -294,12 +301,3 @@ class WebContext:
         database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
         also = [Path(database).parent] if database and database != ":memory:" else []
         return locate(warc_file, self.settings.data_dir, inside=True, also=also)
-
-
-def _redacted_or_none(text: str | None, names: dict[str, str]) -> str | None:
-    if text is None:
-        return None
-    try:
-        return redact(text, names)
-    except RedactionError:
-        return None

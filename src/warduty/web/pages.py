@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 from warduty.crawl.archive import ArchiveError, read_response
 from warduty.crawl.client import ArchiveRef
+from warduty.privacy import RedactionError, redact
 from warduty.stats import DEFINITIONS
 from warduty.stats.months import last_day
 from warduty.sudrf import decode_page
@@ -33,7 +34,7 @@ from warduty.web.charts import Bar, Segment, bar_chart
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError
 from warduty.web.i18n import COOKIE, STRINGS, Lang, choose, translate
-from warduty.web.pseudonym import RedactionError, redact
+from warduty.web.redaction import archived_page_aliases
 from warduty.web.security import ARCHIVE_CSP, inert_page
 from warduty.web.statistics import WATCHED_GROUPS, SeriesPoint, SeriesQuery
 
@@ -251,7 +252,6 @@ def archived_page(
 def archived_card(context: WebContext, case_id: int) -> tuple[str, str]:
     with context.engine.connect() as connection:
         pointer = queries.archive_pointer(connection, case_id)
-        names = queries.person_names(connection, case_id) if pointer else []
     if pointer is None:
         raise ApiError(404, f"no case {case_id}")
     if not pointer["warc_file"] or pointer["warc_offset"] is None:
@@ -264,13 +264,12 @@ def archived_card(context: WebContext, case_id: int) -> tuple[str, str]:
     except ArchiveError:
         raise ApiError(404, "the archived page cannot be read") from None
     html = decode_page(response.body)
-    if not context.show_names and names:
-        aliases = {
-            name: context.pseudonyms.pseudonym(pointer["court_code"], pointer["case_number"], position)
-            for position, name in names
-        }
+    if not context.show_names:
+        # Every defendant the page names (a listing page names other cases' too), not only this case's.
+        with context.engine.connect() as connection:
+            aliases = archived_page_aliases(connection, context.pseudonyms, pointer, html)
         try:
-            html = redact(html, aliases)
+            html = redact(html, aliases, is_html=True)
         except RedactionError:
             raise ApiError(503, "the archived page cannot be shown without names") from None
     return html, response.fetched_at

@@ -1,4 +1,4 @@
-"""Stable pseudonyms for defendants, and redaction of their names from text.
+"""Stable pseudonyms for defendants (their names are redacted by :mod:`warduty.privacy`).
 
 A pseudonym is a keyed hash of (court, case number, position) under a server secret: the same person
 gets the same pseudonym on every page and in every API answer, and nobody without the secret can go
@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 SECRET_FILE = "web-secret"
-_MIN_NAME_LENGTH = 3
-_GAP = r"(?:\s|&nbsp;|\xa0)+"
-
-
-class RedactionError(RuntimeError):
-    """A name could still be found in a text after redaction; the text must not be shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,33 +43,3 @@ def load_or_create_secret(data_dir: Path, configured: str = "") -> bytes:
     path.write_bytes(value)
     path.chmod(0o600)
     return value
-
-
-def name_variants(name: str) -> list[str]:
-    """The forms in which a court page may print a full name: full, and surname with initials."""
-    parts = name.split()
-    variants = {name.strip()}
-    if len(parts) >= 2:
-        initials = "".join(f"{p[0]}." for p in parts[1:])
-        spaced = " ".join(f"{p[0]}." for p in parts[1:])
-        variants |= {f"{parts[0]} {initials}", f"{parts[0]} {spaced}", f"{initials} {parts[0]}"}
-    return sorted((v for v in variants if len(v) >= _MIN_NAME_LENGTH), key=len, reverse=True)
-
-
-def redact(text: str, replacements: Mapping[str, str]) -> str:
-    """Replace every printed form of each name with its pseudonym; raise if any name is still there."""
-    pairs = [(variant, alias) for name, alias in replacements.items() for variant in name_variants(name)]
-    pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-    for variant, alias in pairs:
-        # Pages separate words with runs of spaces or &nbsp; as often as with one space.
-        pattern = _GAP.join(re.escape(word) for word in variant.split())
-        text = re.compile(pattern, re.IGNORECASE).sub(alias.replace("\\", "\\\\"), text)
-    leftover = find_names(text, replacements)
-    if leftover:
-        raise RedactionError(f"{len(leftover)} name(s) survived redaction")
-    return text
-
-
-def find_names(text: str, names: Iterable[str]) -> list[str]:
-    lowered = " ".join(text.replace("&nbsp;", " ").lower().split())
-    return [n for n in names if n.strip() and " ".join(n.lower().split()) in lowered]
