@@ -145,6 +145,12 @@ def migrate(engine: Engine, revision: str = "head") -> str | None:
 def require_writable(engine: Engine) -> None:
     """Raise ``DatabaseError`` unless a write transaction can start (before a command changes anything:
     a read-only SQLite file or folder otherwise fails halfway through)."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and Path(database).exists() and not _writable(Path(database)):
+        # Checked by permission first: with a leftover -wal/-shm a write transaction can still begin.
+        raise DatabaseError(
+            f"the database {_shown(engine)} is read-only (its file or folder may not be written)"
+        )
     try:
         with engine.connect() as connection:
             if connection.dialect.name == "sqlite":
