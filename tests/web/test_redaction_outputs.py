@@ -180,6 +180,8 @@ def test_parse_output_holds_no_form_of_the_name(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["parse", str(page), *extra])
         assert result.exit_code == 0, result.output
         assert visible_forms(result.stdout, FORMS) == []
+    parties = json.loads(CliRunner().invoke(cli, ["parse", str(page), "--json"]).stdout)["parties"]
+    assert parties[-1]["name"] == "Военная прокуратура Самарского гарнизона"  # no over-redaction
     named = CliRunner().invoke(cli, ["parse", str(page), "--json", "--names"])
     assert json.loads(named.stdout)["persons"][0]["name"] == NAME
     listing = page_path("synthetic_standard_criminal_listing.html")

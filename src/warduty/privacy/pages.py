@@ -30,7 +30,8 @@ def listing_info_names(info: str) -> list[str]:
 
 
 def names_on_page(page: ParsedPage) -> list[NamedPerson]:
-    """Every defendant (and party) ``page`` names, with the case and position it names them under."""
+    """Every defendant ``page`` names, with the case and position it names them under (parties such as
+    «Военная прокуратура ...» are not people to redact)."""
     found: list[NamedPerson] = []
     if page.card is not None:
         card = page.card
@@ -38,11 +39,6 @@ def names_on_page(page: ParsedPage) -> list[NamedPerson]:
             NamedPerson(card.case_number, index, person.name or "")
             for index, person in enumerate(card.persons, 1)
             if not person.hidden and _usable(person.name)
-        ]
-        found += [
-            NamedPerson(card.case_number, 1000 + index, party.name or "")
-            for index, party in enumerate(card.parties, 1)
-            if not party.hidden and _usable(party.name)
         ]
     if page.listing is not None:
         for row in page.listing.rows:
