@@ -129,6 +129,8 @@ def test_an_unreachable_postgresql_is_named(monkeypatch: pytest.MonkeyPatch) -> 
         ["report", "--month", "2024-03"],
         ["replica", "verify", "--as-of", "2024-04-12", "--scale", "0.02"],
         ["serve", "--port", "0"],
+        ["runs"],
+        ["runs", "close", "1"],
     ],
 )
 def test_read_commands_on_a_missing_database_create_nothing(tmp_path: Path, command: list[str]) -> None:

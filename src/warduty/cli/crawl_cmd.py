@@ -380,7 +380,7 @@ def runs_command(
     """List the newest runs: status (a "running" run no live crawl holds is stale), times, process."""
     if ctx.invoked_subcommand is not None:
         return
-    engine = make_engine(settings_from(ctx).database_url)
+    engine = make_engine(settings_from(ctx).database_url, create=False)  # a read command creates nothing
     views, holder = list_runs(engine, limit)
     rows = [
         {
@@ -413,7 +413,8 @@ def close_command(
     note: str = typer.Option("closed by hand: its process is gone", help="Why, kept with the run."),
 ) -> None:
     """Mark a stale or incomplete run "abandoned" (refused while a crawl holds the lock for it)."""
-    engine = make_engine(settings_from(ctx).database_url)
+    engine = make_engine(settings_from(ctx).database_url, create=False)
+    require_writable(engine)
     try:
         view = close_run(engine, run_id, note)
     except RunCloseError as exc:
