@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,21 +29,16 @@ from pathlib import Path
 
 import httpx
 
+from warduty.replica.process import free_port
+
 VICTIM = {"x-forwarded-for": "10.0.0.7"}
 ATTACKER = {"x-forwarded-for": "10.0.0.66"}
 CHEAP = "/api/v1/cases?limit=20"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def server(db: Path, cost_limit: int) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     data = Path(tempfile.mkdtemp(prefix="warduty-load-"))
     env = {**os.environ, "WARDUTY_DATA_DIR": str(data), "WARDUTY_DB": f"sqlite:///{db}",
            "WARDUTY_COST_LIMIT": str(cost_limit)}  # fmt: skip

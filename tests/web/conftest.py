@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
+from warduty.replica.process import free_port
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
 from warduty.store.schema import persons
@@ -115,17 +115,10 @@ def client(app: FastAPI) -> TestClient:
     return make_client(app)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serving(demo_db: DemoDb, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """``warduty serve`` on the demo database in a process of its own (uvicorn, as deployed); its origin."""
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "WARDUTY_DATA_DIR": str(demo_db.data_dir), "WARDUTY_DB": demo_db.url}
     environment.pop("WARDUTY_SHOW_NAMES", None)
     environment.update(env or {})
