@@ -307,6 +307,7 @@ def test_the_admin_pages_crawl_goes_through_the_same_lock(tmp_path: Path) -> Non
 
     from warduty.config import Settings
     from warduty.web.admin import AdminState, CrawlJob
+    from warduty.web.sessions import SessionStore
 
     engine = _engine(tmp_path)
     settings = Settings(data_dir=tmp_path, db=str(engine.url), sudrf_origin="http://127.0.0.1:9")
@@ -314,7 +315,7 @@ def test_the_admin_pages_crawl_goes_through_the_same_lock(tmp_path: Path) -> Non
     job = CrawlJob(CrawlOptions(courts=COURTS[:1], since=SINCE, until=UNTIL), datetime.now(UTC))
     with CrawlLock(make_engine(str(engine.url))) as lock:
         lock.set_run(5)
-        AdminState()._run(context, job)  # type: ignore[arg-type]  # what the admin's thread runs
+        AdminState(SessionStore(lifetime=60.0, idle=60.0))._run(context, job)  # type: ignore[arg-type]  # what the admin's thread runs
     assert job.status == "refused", job.message
     assert (
         f"another crawl is running on this database: pid {os.getpid()}" in job.message
