@@ -261,3 +261,11 @@ def test_a_read_only_postgresql_database_is_named(postgres_url: str, monkeypatch
     monkeypatch.setenv("WARDUTY_DB", f"{postgres_url}?options=-c%20default_transaction_read_only%3Don")
     for command in (["db", "migrate"], ["crawl", "--courts", "77GV0017"]):
         _refused(runner.invoke(app, command), "is read-only")
+
+
+def test_a_replica_that_does_not_come_up_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's replica process dies at once (here: its interpreter is /bin/false): one line, exit 1."""
+    monkeypatch.setattr("warduty.replica.process.sys.executable", "/bin/false")
+    _refused(
+        runner.invoke(app, ["demo", "--scale", "0.01", "--out", str(tmp_path / "out")]), "the replica exited"
+    )

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from warduty.config import ConfigError, Settings, load_settings
 from warduty.crawl.archive import ArchiveError
 from warduty.crawl.client import FetchError
+from warduty.replica.process import ReplicaStartError
 from warduty.store import DatabaseError, describe_error
 from warduty.sudrf.errors import PageFormatError
 
@@ -32,6 +33,7 @@ KNOWN_ERRORS: tuple[type[Exception], ...] = (
     ArchiveError,
     FetchError,
     PageFormatError,
+    ReplicaStartError,
 )
 
 
