@@ -161,3 +161,17 @@ def test_cli_fetch_archives_every_answer_and_keeps_a_failed_run(
     for bad, message in (("--interval", "-1"), ("--max-bytes", "0"), ("--uk-url", "not-a-url")):
         result = CliRunner().invoke(app, [*command, bad, message])
         assert result.exit_code == 1 and bad in result.output, result.output
+
+
+def test_cli_fetch_with_an_unwritable_archive_is_a_one_line_error(
+    fake_server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WARDUTY_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "archive").write_text("a file where the archive folder should be")
+    command = ["asylum", "fetch", "--origin", fake_server.origin, "--no-check", "--interval", "0"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 1 and "cannot write the archive" in result.output
+    assert "Traceback" not in result.output and not fake_server.requests
+    with make_engine(f"sqlite:///{tmp_path / 'warduty.sqlite'}").connect() as connection:
+        assert connection.execute(select(runs.c.status)).scalar_one() == "failed"

@@ -107,15 +107,17 @@ def fetch_command(
     settings = settings_from(ctx)
     with engine.begin() as connection:
         run_id = start_run(connection, "asylum-fetch", {"since": start, "origin": origin, "format": fmt})
-    archive = WarcArchive(settings.data_dir / "archive" / "asylum", run_id, relative_to=settings.data_dir)
+    try:
+        archive = WarcArchive(settings.data_dir / "archive" / "asylum", run_id, relative_to=settings.data_dir)
+    except OSError as exc:
+        _fail_run(engine, run_id, f"cannot write the archive: {exc}")
+        raise
     try:
         client = asylum_client(settings, archive, origin=origin, interval=interval, max_bytes=max_bytes)
         report, others = asyncio.run(_fetch_all(client, start, today, fmt, unhcr, uk_url, check))
-    except AsylumDataError as exc:
-        with engine.begin() as connection:
-            finish_run(connection, run_id, "failed", issues=[str(exc)])
-        fail(f"fetch failed: {exc} (responses kept in {archive.folder})")
-        return
+    except (AsylumDataError, OSError) as exc:  # OSError: the archive could not be written
+        _fail_run(engine, run_id, f"fetch failed: {exc} (answers so far in {archive.folder})")
+        raise
     finally:
         archive.close()
     with engine.begin() as connection:
@@ -127,6 +129,12 @@ def fetch_command(
         f"{stored.inserted} new, {stored.updated} changed, {stored.unchanged} unchanged; "
         f"{len(report.empty)} empty queries, {report.splits} too-big queries split"
     )
+
+
+def _fail_run(engine: Engine, run_id: int, message: str) -> None:
+    with engine.begin() as connection:
+        finish_run(connection, run_id, "failed", issues=[message])
+    fail(message)
 
 
 def asylum_client(
