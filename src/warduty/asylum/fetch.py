@@ -1,21 +1,19 @@
-"""The fetch path: Eurostat (JSON-stat and SDMX-CSV), UNHCR and the UK table, through a ``Fetcher``.
+"""The fetch path: Eurostat (JSON-stat and SDMX-CSV), UNHCR and the UK table, through the crawler's client.
 
-The network door is the crawler's client; here a small Protocol stands for it, so the same code runs
-against the live APIs, a replica, or a test server. ``HttpxFetcher`` is a plain adapter for the CLI.
+Every request goes through :class:`warduty.crawl.client.HttpClient`, the one network door: it paces
+requests, retries 5xx and dropped connections with backoff, rests after 429 (``Retry-After`` honoured,
+capped), uses the proxy, caps the body size and archives every response to WARC before it is read here.
+This module only builds the URLs, judges the answers and reads the payloads. :func:`api_options` gives
+the client options suited to these APIs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
-
-import httpx
+from urllib.parse import urlencode
 
 from warduty.asylum import eurostat
 from warduty.asylum.codes import DATASET_DIMENSIONS, DATASET_FREQ
@@ -27,27 +25,47 @@ from warduty.asylum.ukho import read_ukho
 from warduty.asylum.unhcr import DATASET as UNHCR_DATASET
 from warduty.asylum.unhcr import SOURCE as UNHCR_SOURCE
 from warduty.asylum.unhcr import unhcr_items
+from warduty.crawl.client import RETRY_STATUSES, ClientOptions, FetchError, FetchResult, HttpClient
 
 log = logging.getLogger(__name__)
 
 EUROSTAT_BASE = "https://ec.europa.eu/eurostat/api/dissemination/"
 UNHCR_BASE = "https://api.unhcr.org/population/v1/"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_UNHCR_PAGES = 200
+API_INTERVAL = 1.0  # seconds between two requests to one API host
+API_COOLDOWN = 300.0  # rest after a 429 without Retry-After, and the cap of a longer one
+API_MIN_REST = 1.0  # a shorter Retry-After is honoured down to this
+# The UK workbook is tens of MB and a wide Eurostat extraction can be too; court pages are capped at 20 MB.
+API_MAX_BYTES = 200_000_000
+USER_AGENT = "warduty (asylum statistics)"
 
 Params = Mapping[str, str | list[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class FetchResponse:
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-    url: str
-
-
-class Fetcher(Protocol):
-    async def get(self, url: str, *, params: Params | None = None) -> FetchResponse: ...
+def api_options(
+    *,
+    interval: float = API_INTERVAL,
+    global_interval: float = 0.5,
+    timeout: float = 60.0,
+    retries: int = 4,
+    proxy: str | None = None,
+    origin: str | None = None,
+    max_bytes: int = API_MAX_BYTES,
+) -> ClientOptions:
+    """Client options for the statistics APIs: a short interval and rest, a large body cap, a plain
+    User-Agent. ``origin`` connects to a replica or test server while URLs and archive records stay real."""
+    return ClientOptions(
+        host_interval=interval,
+        global_interval=global_interval,
+        timeout=timeout,
+        retries=retries,
+        cooldown=API_COOLDOWN,
+        min_cooldown=API_MIN_REST,
+        user_agent=USER_AGENT,
+        proxy=proxy or None,
+        origin=origin or None,
+        max_bytes=max_bytes,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,21 +122,35 @@ class FetchReport:
     splits: int = 0  # times a too-big query was cut in two
 
 
-async def _get(
-    fetcher: Fetcher, url: str, params: Params | None, *, attempts: int, backoff: float
-) -> FetchResponse:
-    """GET with retries on 429/5xx; other answers are returned for the caller to judge."""
-    for attempt in range(1, attempts + 1):
-        response = await fetcher.get(url, params=params)
-        if response.status not in RETRY_STATUSES:
-            return response
-        log.warning("%s answered %s (attempt %d of %d)", url, response.status, attempt, attempts)
-        if attempt < attempts:
-            await asyncio.sleep(backoff * 2 ** (attempt - 1))
-    raise SourceError(f"{url} answered HTTP {response.status} {attempts} times", status=response.status)
+async def _get(client: HttpClient, url: str, params: Params | None) -> FetchResult:
+    """GET through the client (which retries and rests); an answer that is still unusable is a
+    ``SourceError``, any other status is returned for the caller to judge."""
+    target = f"{url}?{urlencode(params, doseq=True)}" if params else url
+    try:
+        response = await client.get(target)
+    except FetchError as exc:
+        raise SourceError(f"cannot reach {url}: {exc.reason} (after {exc.attempts} attempt(s))") from exc
+    except ValueError as exc:  # not an absolute http(s) URL
+        raise SourceError(str(exc)) from exc
+    if response.too_large:
+        raise SourceError(
+            f"{url} sent more than {client.options.max_bytes:,} bytes; raise --max-bytes to read it",
+            status=response.status,
+        )
+    if response.throttled:
+        raise SourceError(
+            f"{url} still answered HTTP {response.status} (rate limited) after "
+            f"{client.options.max_cooldowns} rests",
+            status=response.status,
+        )
+    if response.status in RETRY_STATUSES:
+        raise SourceError(
+            f"{url} answered HTTP {response.status} {response.attempts} times", status=response.status
+        )
+    return response
 
 
-def _raise_for_status(response: FetchResponse) -> None:
+def _raise_for_status(response: FetchResult) -> None:
     if response.status == 200:
         return
     eurostat.raise_for_soap_fault(response.content)
@@ -134,7 +166,7 @@ def _raise_for_status(response: FetchResponse) -> None:
     raise SourceError(f"{response.url} answered HTTP {response.status}", status=response.status)
 
 
-def _too_big(response: FetchResponse) -> bool:
+def _too_big(response: FetchResult) -> bool:
     return response.status == 413 or (
         response.status >= 400 and b"EXTRACTION_TOO_BIG" in response.content[:2048]
     )
@@ -166,13 +198,11 @@ def _period_text(kind: str, index: int) -> str:
 
 
 async def fetch_eurostat(
-    fetcher: Fetcher,
+    client: HttpClient,
     query: EurostatQuery,
     *,
     fmt: str = "json",
     base: str = EUROSTAT_BASE,
-    attempts: int = 3,
-    backoff: float = 2.0,
     report: FetchReport | None = None,
 ) -> FetchReport:
     """Fetch ``query`` as JSON-stat (``fmt="json"``) or SDMX-CSV (``fmt="csv"``); a window Eurostat finds
@@ -185,7 +215,7 @@ async def fetch_eurostat(
         params = {"startPeriod": query.since, "endPeriod": query.until, "format": "SDMX-CSV"}
     else:
         raise ValueError(f"fmt must be 'json' or 'csv', not {fmt!r}")
-    response = await _get(fetcher, url, params, attempts=attempts, backoff=backoff)
+    response = await _get(client, url, params)
     if _too_big(response):
         halves = split_window(query.since, query.until)
         if halves is None:
@@ -198,9 +228,7 @@ async def fetch_eurostat(
         log.info("%s %s..%s too big; splitting", query.dataset, query.since, query.until)
         for since, until in halves:
             window = query.window(since, until)
-            await fetch_eurostat(
-                fetcher, window, fmt=fmt, base=base, attempts=attempts, backoff=backoff, report=report
-            )
+            await fetch_eurostat(client, window, fmt=fmt, base=base, report=report)
         return report
     _raise_for_status(response)
     label = f"{query.dataset} {query.since}..{query.until}"
@@ -220,30 +248,18 @@ async def fetch_eurostat(
 
 
 async def check_eurostat_structure(
-    fetcher: Fetcher,
-    query: EurostatQuery,
-    *,
-    base: str = EUROSTAT_BASE,
-    attempts: int = 3,
-    backoff: float = 2.0,
+    client: HttpClient, query: EurostatQuery, *, base: str = EUROSTAT_BASE
 ) -> None:
     """Read the dataset's structure with its codelists and fail loudly if a dimension or code changed."""
     url = f"{base}sdmx/2.1/datastructure/ESTAT/{query.dataset.upper()}/latest"
-    response = await _get(fetcher, url, {"references": "children"}, attempts=attempts, backoff=backoff)
+    response = await _get(client, url, {"references": "children"})
     _raise_for_status(response)
     wanted = {name: codes for name, codes in query.wanted_codes().items() if name not in ("freq", "geo")}
     check_structure(query.dataset, read_structure(response.content), wanted)
 
 
 async def fetch_unhcr(
-    fetcher: Fetcher,
-    *,
-    year_from: int,
-    year_to: int,
-    coo: str = "RUS",
-    base: str = UNHCR_BASE,
-    attempts: int = 3,
-    backoff: float = 2.0,
+    client: HttpClient, *, year_from: int, year_to: int, coo: str = "RUS", base: str = UNHCR_BASE
 ) -> ReadResult:
     """Asylum applications by country of asylum (ISO3) for origin ``coo``, all pages."""
     url = f"{base}asylum-applications/"
@@ -259,7 +275,7 @@ async def fetch_unhcr(
             "limit": "1000",
             "page": str(page),
         }
-        response = await _get(fetcher, url, params, attempts=attempts, backoff=backoff)
+        response = await _get(client, url, params)
         _raise_for_status(response)
         document = parse_json(response.content, "UNHCR response")
         raise_for_error_object(document)
@@ -270,9 +286,9 @@ async def fetch_unhcr(
     return ReadResult(UNHCR_SOURCE, UNHCR_DATASET, tuple(observations), fetch_stamp(), "unhcr-json")
 
 
-async def fetch_ukho(fetcher: Fetcher, url: str, *, attempts: int = 3, backoff: float = 2.0) -> ReadResult:
+async def fetch_ukho(client: HttpClient, url: str) -> ReadResult:
     """The Home Office detailed asylum applications workbook at ``url`` (it changes every release)."""
-    response = await _get(fetcher, url, None, attempts=attempts, backoff=backoff)
+    response = await _get(client, url, None)
     _raise_for_status(response)
     return read_ukho(response.content, vintage=fetch_stamp())
 
@@ -280,36 +296,3 @@ async def fetch_ukho(fetcher: Fetcher, url: str, *, attempts: int = 3, backoff: 
 def fetch_stamp() -> str:
     """The vintage of a source without a last-update stamp: when it was read (UTC)."""
     return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-
-
-class HttpxFetcher:
-    """A plain httpx adapter for the CLI. ``origin`` (e.g. ``http://127.0.0.1:8000``) redirects every
-    request there while keeping the real URL in the response."""
-
-    def __init__(
-        self, *, origin: str | None = None, timeout: float = 60.0, user_agent: str = "warduty"
-    ) -> None:
-        self._origin = urlsplit(origin) if origin else None
-        self._client = httpx.AsyncClient(timeout=timeout, headers={"User-Agent": user_agent}, trust_env=False)
-
-    async def get(self, url: str, *, params: Params | None = None) -> FetchResponse:
-        target = url
-        if self._origin is not None:
-            parts = urlsplit(url)
-            target = urlunsplit((self._origin.scheme, self._origin.netloc, parts.path, parts.query, ""))
-        try:
-            response = await self._client.get(target, params=dict(params) if params else None)
-        except httpx.HTTPError as exc:
-            raise SourceError(f"cannot reach {url}: {exc}") from exc
-        return FetchResponse(response.status_code, dict(response.headers), response.content, url)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    async def __aenter__(self) -> HttpxFetcher:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

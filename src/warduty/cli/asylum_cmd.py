@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from warduty.asylum import (
     AsylumDataError,
@@ -27,9 +27,11 @@ from warduty.asylum import (
     year_on_year,
 )
 from warduty.asylum.fetch import (
+    API_INTERVAL,
+    API_MAX_BYTES,
     EurostatQuery,
     FetchReport,
-    HttpxFetcher,
+    api_options,
     check_eurostat_structure,
     fetch_eurostat,
     fetch_stamp,
@@ -39,6 +41,9 @@ from warduty.asylum.fetch import (
 from warduty.asylum.stats import GEO_SCOPES, shift_month
 from warduty.asylum.storage import finish_run, latest_observations, start_run, store_observations
 from warduty.cli.app import app, console, fail, print_json, print_table, settings_from
+from warduty.config import ConfigError, Settings, check_number, check_url
+from warduty.crawl.archive import WarcArchive
+from warduty.crawl.client import HttpClient
 from warduty.store import DatabaseError, UpsertResult, make_engine, migrate
 
 asylum_app = typer.Typer(help="Asylum applications by Russian citizens abroad (Eurostat, UNHCR, UK).")
@@ -57,16 +62,16 @@ def _engine(ctx: typer.Context) -> Engine:
     return engine
 
 
-def _store(engine: Engine, kind: str, plan: dict[str, Any], results: list[ReadResult]) -> UpsertResult:
+def _store(connection: Connection, run_id: int, results: list[ReadResult]) -> UpsertResult:
     total = UpsertResult()
-    with engine.begin() as connection:
-        run_id = start_run(connection, kind, plan)
-        for result in results:
-            vintage = result.vintage or fetch_stamp()
-            total += store_observations(connection, result.observations, vintage=vintage, run_id=run_id)
-        statistics = {"inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged}
-        finish_run(connection, run_id, "finished", statistics=statistics)
+    for result in results:
+        vintage = result.vintage or fetch_stamp()
+        total += store_observations(connection, result.observations, vintage=vintage, run_id=run_id)
     return total
+
+
+def _counts(stored: UpsertResult) -> dict[str, int]:
+    return {"inserted": stored.inserted, "updated": stored.updated, "unchanged": stored.unchanged}
 
 
 @asylum_app.command("fetch")
@@ -80,25 +85,45 @@ def fetch_command(
     unhcr: bool = typer.Option(True, help="Also fetch UNHCR annual asylum applications."),
     uk_url: str | None = typer.Option(None, help="URL of the Home Office asylum applications workbook."),
     check: bool = typer.Option(True, help="Check dataset structures and codelists before reading data."),
+    interval: float = typer.Option(API_INTERVAL, help="Seconds between two requests to one API host."),
+    max_bytes: int = typer.Option(API_MAX_BYTES, help="Largest response body read (decoded bytes)."),
 ) -> None:
-    """Refresh Eurostat (monthly, annual, decisions), UNHCR and optionally UK figures; store a vintage."""
+    """Refresh Eurostat (monthly, annual, decisions), UNHCR and optionally UK figures; store a vintage.
+    Every response is archived under <data_dir>/archive/asylum/run-<id>/."""
     today = datetime.now(UTC).date()
     start = since or shift_month(f"{today:%Y-%m}", -24)
     if not _MONTH.match(start):
         fail(f"--since must be YYYY-MM, not {start!r}")
     if fmt not in ("json", "csv"):
         fail("--format must be json or csv")
+    try:
+        check_number("--interval", interval)
+        check_number("--max-bytes", max_bytes, positive=True)
+        check_url("--origin", origin or "")
+        check_url("--uk-url", uk_url or "")
+    except ConfigError as exc:
+        fail(str(exc))
     engine = _engine(ctx)
     settings = settings_from(ctx)
+    with engine.begin() as connection:
+        run_id = start_run(connection, "asylum-fetch", {"since": start, "origin": origin, "format": fmt})
     try:
-        report, others = asyncio.run(
-            _fetch_all(start, today, origin, fmt, unhcr, uk_url, check, settings.timeout)
-        )
-    except AsylumDataError as exc:
-        fail(f"fetch failed: {exc}")
-        return
-    plan = {"since": start, "origin": origin, "format": fmt, "empty": report.empty, "splits": report.splits}
-    stored = _store(engine, "asylum-fetch", plan, [*report.results, *others])
+        archive = WarcArchive(settings.data_dir / "archive" / "asylum", run_id, relative_to=settings.data_dir)
+    except OSError as exc:
+        _fail_run(engine, run_id, f"cannot write the archive: {exc}")
+        raise
+    try:
+        client = asylum_client(settings, archive, origin=origin, interval=interval, max_bytes=max_bytes)
+        report, others = asyncio.run(_fetch_all(client, start, today, fmt, unhcr, uk_url, check))
+    except (AsylumDataError, OSError) as exc:  # OSError: the archive could not be written
+        _fail_run(engine, run_id, f"fetch failed: {exc} (answers so far in {archive.folder})")
+        raise
+    finally:
+        archive.close()
+    with engine.begin() as connection:
+        stored = _store(connection, run_id, [*report.results, *others])
+        statistics = {**_counts(stored), "empty": report.empty, "splits": report.splits}
+        finish_run(connection, run_id, "finished", statistics=statistics)
     console.print(
         f"asylum fetch: {sum(len(r.observations) for r in report.results + others)} observations read, "
         f"{stored.inserted} new, {stored.updated} changed, {stored.unchanged} unchanged; "
@@ -106,15 +131,37 @@ def fetch_command(
     )
 
 
+def _fail_run(engine: Engine, run_id: int, message: str) -> None:
+    with engine.begin() as connection:
+        finish_run(connection, run_id, "failed", issues=[message])
+    fail(message)
+
+
+def asylum_client(
+    settings: Settings, archive: WarcArchive | None, *, origin: str | None, interval: float, max_bytes: int
+) -> HttpClient:
+    """The network door for the statistics APIs, from the settings (proxy, timeout, retries, global
+    interval) and the fetch options; every response goes to ``archive``."""
+    options = api_options(
+        interval=interval,
+        global_interval=settings.global_interval,
+        timeout=settings.timeout,
+        retries=settings.retries,
+        proxy=settings.proxy or None,
+        origin=origin,
+        max_bytes=max_bytes,
+    )
+    return HttpClient(options, archive=archive)
+
+
 async def _fetch_all(
+    client: HttpClient,
     since: str,
     today: date,
-    origin: str | None,
     fmt: str,
     unhcr: bool,
     uk_url: str | None,
     check: bool,
-    timeout: float,
 ) -> tuple[FetchReport, list[ReadResult]]:
     queries = [
         EurostatQuery("migr_asyappctzm", since, f"{today:%Y-%m}"),
@@ -123,15 +170,15 @@ async def _fetch_all(
     ]
     report = FetchReport()
     others: list[ReadResult] = []
-    async with HttpxFetcher(origin=origin, timeout=timeout) as fetcher:
+    async with client:
         for query in queries:
             if check:
-                await check_eurostat_structure(fetcher, query)
-            await fetch_eurostat(fetcher, query, fmt=fmt, report=report)
+                await check_eurostat_structure(client, query)
+            await fetch_eurostat(client, query, fmt=fmt, report=report)
         if unhcr:
-            others.append(await fetch_unhcr(fetcher, year_from=int(since[:4]), year_to=today.year))
+            others.append(await fetch_unhcr(client, year_from=int(since[:4]), year_to=today.year))
         if uk_url:
-            others.append(await fetch_ukho(fetcher, uk_url))
+            others.append(await fetch_ukho(client, uk_url))
     return report, others
 
 
@@ -154,7 +201,10 @@ def load_command(
         fail(f"{file}: {exc}")
         return
     engine = _engine(ctx)
-    stored = _store(engine, "asylum-load", {"file": str(file), "format": result.format}, [result])
+    with engine.begin() as connection:
+        run_id = start_run(connection, "asylum-load", {"file": str(file), "format": result.format})
+        stored = _store(connection, run_id, [result])
+        finish_run(connection, run_id, "finished", statistics=_counts(stored))
     console.print(
         f"{file.name}: {result.format} {result.dataset}, {len(result.observations)} observations, "
         f"vintage {result.vintage}{' (legacy names mapped)' if result.legacy else ''}; "

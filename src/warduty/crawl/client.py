@@ -101,6 +101,9 @@ class ClientOptions:
     backoff_cap: float = 120.0
     cooldown: float = 1800.0
     max_cooldowns: int = 3
+    # A shorter Retry-After is honoured down to this many seconds (an API's short rest); None rests the
+    # full cooldown whatever Retry-After says (the courts). A longer Retry-After is capped at the cooldown.
+    min_cooldown: float | None = None
     user_agent: str = DEFAULT_USER_AGENT
     proxy: str | None = None
     origin: str | None = None
@@ -291,6 +294,8 @@ class HttpClient:
                         asked,
                         rest,
                     )
+                elif asked is not None and self.options.min_cooldown is not None:
+                    rest = min(max(asked, self.options.min_cooldown), rest)
                 self.pacer.cool_down(host, rest)
                 log.info("%s is throttling (%s); resting %.1fs", host, response.status_code, rest)
                 if cooldowns > self.options.max_cooldowns:
