@@ -24,12 +24,12 @@ from typer.testing import CliRunner
 
 from tests.crawl.test_crawler import AS_OF, SINCE, UNTIL, _crawl, _engine
 from warduty.cli import app
-from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.crawl.crawler import CrawlOptions
 from warduty.crawl.lock import CrawlLock, CrawlLocked, current_holder
 from warduty.crawl.reconcile import reconcile
 from warduty.crawl.runs import list_runs
+from warduty.jobs import new_crawler
 from warduty.law import WATCHED_ARTICLES
 from warduty.replica.population import Population, generate_population
 from warduty.replica.server import ReplicaServer
@@ -118,7 +118,7 @@ def test_a_crawl_refused_by_the_lock_writes_no_run(
     engine = _engine(tmp_path, url=db_url)
     with ReplicaServer(population, as_of=AS_OF, seed=1) as server, CrawlLock(make_engine(db_url)):
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, load_registry(), client, tmp_path)
+        crawler = new_crawler(engine, client, tmp_path)
         with pytest.raises(CrawlLocked):
             asyncio.run(crawler.run(CrawlOptions(courts=COURTS, since=SINCE, until=UNTIL)))
     assert _count(engine, "SELECT count(*) FROM runs") == 0
@@ -307,6 +307,7 @@ def test_the_admin_pages_crawl_goes_through_the_same_lock(tmp_path: Path) -> Non
 
     from warduty.config import Settings
     from warduty.web.admin import AdminState, CrawlJob
+    from warduty.web.sessions import SessionStore
 
     engine = _engine(tmp_path)
     settings = Settings(data_dir=tmp_path, db=str(engine.url), sudrf_origin="http://127.0.0.1:9")
@@ -314,7 +315,7 @@ def test_the_admin_pages_crawl_goes_through_the_same_lock(tmp_path: Path) -> Non
     job = CrawlJob(CrawlOptions(courts=COURTS[:1], since=SINCE, until=UNTIL), datetime.now(UTC))
     with CrawlLock(make_engine(str(engine.url))) as lock:
         lock.set_run(5)
-        AdminState()._run(context, job)  # type: ignore[arg-type]  # what the admin's thread runs
+        AdminState(SessionStore(lifetime=60.0, idle=60.0))._run(context, job)  # type: ignore[arg-type]  # what the admin's thread runs
     assert job.status == "refused", job.message
     assert (
         f"another crawl is running on this database: pid {os.getpid()}" in job.message
