@@ -138,3 +138,14 @@ def test_a_bad_config_file_stops_every_command(
     monkeypatch.delenv("WARDUTY_CONFIG")
     result = runner.invoke(app, ["--config", str(config), "courts"])
     assert result.exit_code == 1 and named in result.output
+
+
+def test_crawl_options_are_checked_before_anything_is_created(tmp_path: Path) -> None:
+    for option, value, message in [
+        ("--proxy", "ftp://127.0.0.1:21", "--proxy must be a URL like http://"),
+        ("--sudrf-origin", "127.0.0.1:8080", "--sudrf-origin must be a URL like http://"),
+        ("--min-interval", "-1", "--min-interval must be a finite number"),
+    ]:
+        result = runner.invoke(app, ["crawl", "--courts", "77GV0017", option, value])
+        assert result.exit_code == 1 and message in result.output, result.output
+    assert not (tmp_path / "data").exists()
