@@ -19,10 +19,11 @@ from pathlib import Path
 
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
+from warduty.crawl.crawler import CrawlOptions, ProgressEvent
+from warduty.jobs import new_crawler, prepare_store
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
-from warduty.store import make_engine, migrate, sync_courts
+from warduty.store import make_engine
 
 AS_OF = date(2024, 4, 12)
 
@@ -36,10 +37,8 @@ def crawl(
     origin: str, courts: list[str] | None, host: float, global_: float, folder: Path
 ) -> tuple[float, list[float]]:
     engine = make_engine(f"sqlite:///{folder / 'w.sqlite'}")
-    migrate(engine)
     registry = load_registry()
-    with engine.begin() as connection:
-        sync_courts(connection, registry)
+    prepare_store(engine, registry)
     samples: list[float] = []
     pages = [0]
 
@@ -51,7 +50,9 @@ def crawl(
     options = ClientOptions(
         host_interval=host, global_interval=global_, origin=origin, timeout=10, cooldown=2
     )
-    crawler = Crawler(engine, registry, options, folder, solver=LabelledImageSolver(), on_progress=sample)
+    crawler = new_crawler(
+        engine, options, folder, registry=registry, solver=LabelledImageSolver(), on_progress=sample
+    )
     started = time.perf_counter()
     report = asyncio.run(crawler.run(CrawlOptions(courts=courts, since=date(2021, 1, 1), until=AS_OF)))
     elapsed = time.perf_counter() - started

@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from warduty.cli import app
@@ -89,3 +91,61 @@ def test_demo_runs_end_to_end_on_a_small_replica(tmp_path: Path) -> None:
         assert (out / name / "briefing.html").stat().st_size > 1000
         assert (out / name / "figures.json").exists() and (out / name / "monthly.png").exists()
     assert (tmp_path / "data" / "demo" / "as-of-2025-06-30" / "warduty.sqlite").exists()
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every runnable command line (``("db", "migrate")``, ``("stats",)``, ...)."""
+    subcommands = getattr(command, "commands", {})
+    found = [path] if path and (not subcommands or getattr(command, "invoke_without_command", False)) else []
+    for name, sub in subcommands.items():
+        found.extend(_commands(sub, (*path, name)))
+    return found
+
+
+COMMANDS = _commands(typer.main.get_command(app))
+# Commands run for real (each would otherwise touch a database, the network or a port).
+REAL_RUNS = [
+    ["stats", "--json"],
+    ["crawl", "--courts", "77GV0017", "--sudrf-origin", "http://127.0.0.1:9"],
+    ["serve", "--port", "0"],
+    ["db", "migrate"],
+    ["demo", "--scale", "0.01", "--quiet"],
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("[warduty]\nmin_intreval = 0.1\n", "unknown setting 'min_intreval' (did you mean 'min_interval'?)"),
+        ("admin_tokne = 'x'\n", "unknown setting 'admin_tokne' (did you mean 'admin_token'?)"),
+        ("[warduty]\nmin_interval = '0.1'\n", "setting 'min_interval' must be a number, not '0.1'"),
+        ("show_names = 1\n", "setting 'show_names' must be true or false, not 1"),
+    ],
+)
+def test_a_bad_config_file_stops_every_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, line: str, named: str
+) -> None:
+    config = tmp_path / "warduty.toml"
+    config.write_text(line, encoding="utf-8")
+    monkeypatch.setenv("WARDUTY_CONFIG", str(config))
+    assert len(COMMANDS) > 20 and ("stats",) in COMMANDS and ("runs",) in COMMANDS
+    for command in [*REAL_RUNS, *([*c, "--help"] for c in COMMANDS)]:
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output == f"error: config file {config}: {named}\n", command
+    assert not (tmp_path / "data").exists()  # nothing was created: no database, no archive
+    # --config names the file the same way
+    monkeypatch.delenv("WARDUTY_CONFIG")
+    result = runner.invoke(app, ["--config", str(config), "courts"])
+    assert result.exit_code == 1 and named in result.output
+
+
+def test_crawl_options_are_checked_before_anything_is_created(tmp_path: Path) -> None:
+    for option, value, message in [
+        ("--proxy", "ftp://127.0.0.1:21", "--proxy must be a URL like http://"),
+        ("--sudrf-origin", "127.0.0.1:8080", "--sudrf-origin must be a URL like http://"),
+        ("--min-interval", "-1", "--min-interval must be a finite number"),
+    ]:
+        result = runner.invoke(app, ["crawl", "--courts", "77GV0017", option, value])
+        assert result.exit_code == 1 and message in result.output, result.output
+    assert not (tmp_path / "data").exists()

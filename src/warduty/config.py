@@ -7,6 +7,7 @@ environment variables. This is the only module that reads ``os.environ``; everyt
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
@@ -18,36 +19,89 @@ from urllib.parse import urlsplit
 
 ENV_PREFIX = "WARDUTY_"
 DEFAULT_CONFIG_FILE = "warduty.toml"
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+)
 
 
 class ConfigError(ValueError):
     """A setting has a value that cannot be used."""
 
 
+def _about(meaning: str, *, shown: str = "") -> dict[str, str]:
+    """A setting's meaning and its default as the docs print it (``shown``): the README table and
+    ``docs/cli.md`` are made from these, so they cannot drift from the fields."""
+    return {"meaning": meaning, "shown": shown}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable. Field names map to ``WARDUTY_<NAME>`` and to TOML keys."""
 
-    data_dir: Path = Path("data")
-    db: str = ""  # SQLAlchemy URL; empty means SQLite in data_dir
-    min_interval: float = 3.0  # seconds between two requests to one court host
-    global_interval: float = 0.5  # seconds between any two requests platform-wide
-    cooldown: float = 1800.0  # seconds a host rests after 429 or the throttle page
-    timeout: float = 60.0
-    retries: int = 4
-    max_page_bytes: int = 20_000_000  # a response body is not read past this (decoded) size
-    user_agent: str = (
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+    data_dir: Path = field(
+        default=Path("data"), metadata=_about("where the SQLite database, archives and outputs go")
     )
-    proxy: str = ""
-    sudrf_origin: str = ""  # connect here instead of the court host (the replica); URLs stay real
-    show_names: bool = False  # defendants' names in outputs; off means pseudonyms
-    admin_token: str = ""
-    admin_session_hours: float = 8.0  # an admin sign-in lasts this long at most
-    admin_idle_minutes: float = 60.0  # and ends sooner after this long without a request
-    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (addresses, networks, *)
-    cost_limit: int = 1  # expensive figure computations one web client may have running at once
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    db: str = field(
+        default="",
+        metadata=_about(
+            "SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/db`", shown="SQLite file in `data_dir`"
+        ),
+    )
+    min_interval: float = field(
+        default=3.0, metadata=_about("seconds between two requests to one court host")
+    )
+    global_interval: float = field(default=0.5, metadata=_about("seconds between any two requests"))
+    cooldown: float = field(
+        default=1800.0, metadata=_about("seconds a host rests after HTTP 429 or the throttle page")
+    )
+    timeout: float = field(default=60.0, metadata=_about("request timeout, seconds"))
+    retries: int = field(default=4, metadata=_about("retries on 5xx, timeouts, dropped connections"))
+    max_page_bytes: int = field(
+        default=20_000_000, metadata=_about("a response body is not read past this size (decoded bytes)")
+    )
+    user_agent: str = field(
+        default=DEFAULT_USER_AGENT,
+        metadata=_about("the User-Agent header sent to the court sites", shown="a desktop Chrome"),
+    )
+    proxy: str = field(default="", metadata=_about("HTTP(S) or SOCKS proxy URL"))
+    sudrf_origin: str = field(
+        default="",
+        metadata=_about("connect here instead of the court hosts (the replica); stored URLs stay real"),
+    )
+    show_names: bool = field(
+        default=False, metadata=_about("show defendants' names in outputs instead of pseudonyms")
+    )
+    admin_token: str = field(default="", metadata=_about("token for the dashboard's admin actions"))
+    admin_session_hours: float = field(
+        default=8.0, metadata=_about("an admin sign-in lasts at most this long")
+    )
+    admin_idle_minutes: float = field(
+        default=60.0, metadata=_about("and ends after this long without a request")
+    )
+    forwarded_allow_ips: str = field(
+        default="",
+        metadata=_about(
+            "proxies whose `X-Forwarded-For` is believed (`serve --forwarded-allow-ips`)", shown="— (none)"
+        ),
+    )
+    cost_limit: int = field(
+        default=1, metadata=_about("figure computations one web client may have running at once")
+    )
+    web_secret: str = field(
+        default="",
+        metadata=_about(
+            "key of the dashboard's pseudonyms; keep it secret, 32 characters or more",
+            shown="random, kept in `data_dir/web-secret`",
+        ),
+    )
+    ca_bundles: Mapping[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "meaning": "CA bundle file per court host, for sites whose certificate chain is incomplete: a "
+            'TOML table `ca_bundles` of `"host" = "path"`; in the environment `host=path,...`',
+            "shown": "—",
+        },
+    )
 
     @property
     def database_url(self) -> str:
@@ -69,33 +123,115 @@ _BOOL_TRUE = {"1", "true", "yes", "on"}
 _BOOL_FALSE = {"0", "false", "no", "off", ""}
 
 
-def _coerce(name: str, raw: Any, template: Any) -> Any:
-    """Turn a TOML or environment value into the type of the default."""
+def setting_names() -> tuple[str, ...]:
+    """Every setting, in declaration order: the TOML keys; ``WARDUTY_<NAME>`` in the environment."""
+    return tuple(f.name for f in fields(Settings))
+
+
+def settings_table() -> list[str]:
+    """The settings as Markdown table rows (setting, env, default, meaning): the README and the CLI
+    reference print exactly these."""
+    base = Settings()
+    rows = ["| setting | env | default | meaning |", "|---|---|---|---|"]
+    for f in fields(Settings):
+        value = getattr(base, f.name)
+        shown = f.metadata.get("shown") or _shown(value)
+        env = f"{ENV_PREFIX}{f.name.upper()}"
+        rows.append(f"| `{f.name}` | `{env}` | {shown} | {f.metadata.get('meaning', '')} |")
+    return rows
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if value in ("", None):
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return f"`{int(value)}`"
+    return f"`{value}`"
+
+
+def _kind(template: object) -> str:
+    """What a person must write for a setting whose default is ``template``."""
+    if isinstance(template, bool):
+        return "true or false"
+    if isinstance(template, int):
+        return "a whole number"
+    if isinstance(template, float):
+        return "a number"
+    if isinstance(template, Mapping):
+        return "a table of host = CA bundle path"
+    return "a string"
+
+
+def _from_toml(key: str, raw: object, template: object) -> object:
+    """A TOML value of the setting ``key``, which must already have the setting's type (TOML is typed:
+    ``min_interval = "5"`` is a mistake to report, not a string to guess at)."""
+    if isinstance(template, bool):
+        ok = isinstance(raw, bool)
+    elif isinstance(template, int):
+        ok = isinstance(raw, int) and not isinstance(raw, bool)
+    elif isinstance(template, float):
+        ok = isinstance(raw, int | float) and not isinstance(raw, bool)
+    elif isinstance(template, Mapping):
+        ok = isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values())
+    else:
+        ok = isinstance(raw, str)
+    if not ok:
+        raise ConfigError(f"setting {key!r} must be {_kind(template)}, not {raw!r}")
+    return _checked(key, raw, template)
+
+
+def _from_env(name: str, text: str, template: object) -> object:
+    """An environment value (always text) read as the type of the setting whose default is ``template``."""
     try:
         if isinstance(template, bool):
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text in _BOOL_TRUE:
-                return True
-            if text in _BOOL_FALSE:
-                return False
-            raise ValueError(raw)
-        if isinstance(template, Path):
-            return Path(str(raw)).expanduser()
-        if isinstance(template, float | int):
-            if isinstance(raw, bool):  # TOML true/false would pass as 1 and 0
-                raise ValueError(raw)
-            value: float = float(raw) if isinstance(template, float) else int(raw)
-            return check_number(name, value, positive=name.lower().removeprefix("warduty_") in _POSITIVE)
-        key = name.lower().removeprefix("warduty_")
-        if key in _URL_SCHEMES:
-            return check_url(name, str(raw), _URL_SCHEMES[key])
-        return str(raw)
+            lowered = text.strip().lower()
+            if lowered not in _BOOL_TRUE | _BOOL_FALSE:
+                raise ValueError(text)
+            return lowered in _BOOL_TRUE
+        if isinstance(template, int):
+            return _checked(name, int(text), template)
+        if isinstance(template, float):
+            return _checked(name, float(text), template)
+        if isinstance(template, Mapping):
+            return _checked(name, _pairs(text), template)
     except ConfigError:
         raise
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {name!r} has an unusable value {raw!r}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"setting {name!r} must be {_kind(template)}, not {text!r}") from exc
+    return _checked(name, text, template)
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """``host=path,host=path``: the environment's form of a table."""
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        host, sep, path = item.partition("=")
+        if not sep:
+            raise ValueError(item)
+        pairs[host.strip()] = path.strip()
+    return pairs
+
+
+def _checked(name: str, value: Any, template: object) -> Any:
+    """``value``, already of the setting's type, checked for range and form (``name``: key or variable)."""
+    key = name.lower().removeprefix(ENV_PREFIX.lower())
+    if isinstance(template, Path):
+        return Path(value).expanduser()
+    if isinstance(template, int | float) and not isinstance(template, bool):
+        number = float(value) if isinstance(template, float) else int(value)
+        return check_number(name, number, positive=key in _POSITIVE)
+    if isinstance(template, Mapping):
+        for host, path in value.items():
+            if not host or not path:
+                raise ConfigError(
+                    f"setting {name!r} maps a host to a CA bundle file, not {host!r} to {path!r}"
+                )
+        return dict(value)
+    if key in _URL_SCHEMES:
+        return check_url(name, value, _URL_SCHEMES[key])
+    return value
 
 
 def check_number(name: str, value: float, *, positive: bool = False) -> float:
@@ -118,12 +254,15 @@ def check_url(name: str, value: str, schemes: tuple[str, ...] = ("http", "https"
 
 
 def load_settings(config_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read settings from the TOML file (if any) and the environment."""
+    """Read settings from the TOML file (if any) and the environment.
+
+    Raises :class:`ConfigError` (one line naming the setting, and the file for TOML) for an unknown key (a
+    typo would otherwise leave the default silently in force), a value of the wrong type or out of range.
+    """
     env = dict(os.environ if environ is None else environ)
     base = Settings()
-    known = {f.name: getattr(base, f.name) for f in fields(Settings) if f.name != "extra"}
+    known = {name: getattr(base, name) for name in setting_names()}
     values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
 
     path = config_file or Path(env.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
     if config_file is not None and not path.exists():
@@ -134,15 +273,28 @@ def load_settings(config_file: Path | None = None, environ: Mapping[str, str] | 
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
         section = table.get("warduty", table)
+        if not isinstance(section, dict):
+            raise ConfigError(f"config file {path}: [warduty] must be a table of settings")
+        # Beside a [warduty] table anything else is a mistake too (say, a setting above its header).
+        beside = [key for key in table if key != "warduty"] if section is not table else []
+        unknown = [key for key in section if key not in known] + beside
+        if unknown:
+            raise ConfigError(f"config file {path}: {_unknown(unknown[0], known)}")
         for key, raw in section.items():
-            if key in known:
-                values[key] = _coerce(key, raw, known[key])
-            else:
-                extra[key] = raw
+            try:
+                values[key] = _from_toml(key, raw, known[key])
+            except ConfigError as exc:
+                raise ConfigError(f"config file {path}: {exc}") from None
 
     for key, template in known.items():
         env_name = f"{ENV_PREFIX}{key.upper()}"
         if env_name in env:
-            values[key] = _coerce(env_name, env[env_name], template)
+            values[key] = _from_env(env_name, env[env_name], template)
 
-    return replace(base, **values, extra=extra)
+    return replace(base, **values)
+
+
+def _unknown(key: str, known: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+    return f"unknown setting {key!r} ({hint})"

@@ -15,8 +15,9 @@ from warduty.config import Settings
 from warduty.courts import load_registry
 from warduty.crawl.archive import ArchiveError, locate, read_response
 from warduty.crawl.client import ArchiveRef, ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.crawl.crawler import CrawlOptions
 from warduty.crawl.reparse import reparse
+from warduty.jobs import new_crawler
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
@@ -51,7 +52,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     ):
         patch.chdir(a)
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, load_registry(), client, DEMO)
+        crawler = new_crawler(engine, client, DEMO)
         report = asyncio.run(
             crawler.run(CrawlOptions(courts=[COURT], since=date(2023, 7, 1), until=AS_OF, retry_pause=0.01))
         )

@@ -12,8 +12,9 @@ from sqlalchemy import Engine, text
 
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions, RunReport
+from warduty.crawl.crawler import CrawlOptions, RunReport
 from warduty.crawl.reparse import reparse
+from warduty.jobs import new_crawler
 from warduty.law import WATCHED_ARTICLES
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
@@ -52,7 +53,7 @@ def _crawl(
         host_interval=0.0, global_interval=0.0, timeout=1.0, retries=4, backoff=0.01, cooldown=0.05,
         origin=server.origin, seed=3,
     )  # fmt: skip
-    crawler = Crawler(engine, load_registry(), client, data, solver=solver)  # type: ignore[arg-type]
+    crawler = new_crawler(engine, client, data, solver=solver)  # type: ignore[arg-type]
     values: dict[str, object] = {"courts": COURTS, "since": SINCE, "until": UNTIL, "retry_pause": 0.01}
     values.update(options)
     return asyncio.run(crawler.run(CrawlOptions(**values)))  # type: ignore[arg-type]

@@ -24,12 +24,12 @@ from typer.testing import CliRunner
 
 from tests.crawl.test_crawler import AS_OF, SINCE, UNTIL, _crawl, _engine
 from warduty.cli import app
-from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.crawl.crawler import CrawlOptions
 from warduty.crawl.lock import CrawlLock, CrawlLocked, current_holder
 from warduty.crawl.reconcile import reconcile
 from warduty.crawl.runs import list_runs
+from warduty.jobs import new_crawler
 from warduty.law import WATCHED_ARTICLES
 from warduty.replica.population import Population, generate_population
 from warduty.replica.server import ReplicaServer
@@ -118,7 +118,7 @@ def test_a_crawl_refused_by_the_lock_writes_no_run(
     engine = _engine(tmp_path, url=db_url)
     with ReplicaServer(population, as_of=AS_OF, seed=1) as server, CrawlLock(make_engine(db_url)):
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, load_registry(), client, tmp_path)
+        crawler = new_crawler(engine, client, tmp_path)
         with pytest.raises(CrawlLocked):
             asyncio.run(crawler.run(CrawlOptions(courts=COURTS, since=SINCE, until=UNTIL)))
     assert _count(engine, "SELECT count(*) FROM runs") == 0

@@ -16,12 +16,13 @@ from sqlalchemy import Engine, func, select
 from tests.replica.synthetic import STANDARD, VINTAGE, sample_population
 from warduty.courts import Court, load_registry
 from warduty.crawl.client import ArchiveRef, ClientOptions, FetchResult
-from warduty.crawl.crawler import CourtReport, Crawler, CrawlOptions, RunReport
+from warduty.crawl.crawler import CourtReport, CrawlOptions, RunReport
 from warduty.crawl.frontier import Frontier, Task, TaskSpec
 from warduty.crawl.issues import PageIssue, state_problem
 from warduty.crawl.plan import Window
 from warduty.crawl.process import SearchRef
 from warduty.crawl.reconcile import reconcile
+from warduty.jobs import new_crawler
 from warduty.replica.pages_site import ReplicaSite
 from warduty.store import make_engine, migrate, sync_courts
 from warduty.store.schema import cases, person_articles, persons, runs, searches, tasks
@@ -58,7 +59,7 @@ class Run:
     def __init__(self, engine: Engine, data: Path, code: str) -> None:
         self.engine = engine
         self.court = load_registry().by_code(code)
-        self.crawler = Crawler(engine, load_registry(), ClientOptions(), data)
+        self.crawler = new_crawler(engine, ClientOptions(), data)
         self.options = CrawlOptions(courts=[code], articles=("337",), since=WINDOW.start, until=WINDOW.end,
                                     retry_pause=0.0)  # fmt: skip
         self.run_id, _ = self.crawler._start_run(self.options, [self.court])
@@ -239,7 +240,7 @@ def test_a_resumed_run_keeps_the_issues_of_pages_it_stored_before(
     task = run.search()
     run.do(task, [cp1251(page(site, task.url).replace("name_op=case", "name_op=cas", 1))])
     first = run.finish()
-    later = Crawler(engine, load_registry(), ClientOptions(), tmp_path)
+    later = new_crawler(engine, ClientOptions(), tmp_path)
     resumed = later._finish(run.run_id, run.frontier, {STANDARD: CourtReport()}, {})
     assert [i.to_dict() for i in resumed.issues] == [i.to_dict() for i in first.issues]
     assert resumed.courts[STANDARD].issues == 1

@@ -19,8 +19,9 @@ from tests.reference import read_page
 from warduty.courts import load_registry
 from warduty.crawl.archive import WarcArchive, read_response
 from warduty.crawl.client import ArchiveRef, ClientOptions, HttpClient
-from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.crawl.crawler import CrawlOptions
 from warduty.crawl.issues import NEEDS_ATTENTION
+from warduty.jobs import new_crawler
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
@@ -142,7 +143,7 @@ def test_a_page_too_large_is_an_issue_and_the_crawl_goes_on(tmp_path: Path) -> N
     with ReplicaServer(generate_population(scale=0.25), as_of=date(2024, 4, 12), seed=1) as replica:
         # Replica listings are 25-47 KB and cards 30-68 KB: a 50 KB cap refuses some cards, not all.
         client = _options(replica.origin, max_bytes=50_000)
-        crawler = Crawler(engine, load_registry(), client, tmp_path)
+        crawler = new_crawler(engine, client, tmp_path)
         options = CrawlOptions(courts=["77GV0017"], since=date(2023, 1, 1), until=date(2024, 4, 12))
         report = asyncio.run(crawler.run(options))
     large = [issue for issue in report.issues if "larger than 50000 bytes" in " ".join(issue.problems)]

@@ -10,9 +10,10 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,14 +22,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from warduty.config import Settings
-from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.crawl.crawler import CrawlOptions
+from warduty.jobs import new_crawler, prepare_store
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
 from warduty.replica.process import free_port
 from warduty.replica.server import ReplicaServer
-from warduty.store import make_engine, migrate, sync_courts
+from warduty.store import make_engine
 from warduty.store.schema import persons
 from warduty.web import create_app
 
@@ -44,10 +45,8 @@ class DemoDb:
     url: str
     names: tuple[str, ...]
 
-    def settings(self, **overrides: object) -> Settings:
-        values: dict[str, object] = {"data_dir": self.data_dir, "db": self.url, "admin_token": TOKEN}
-        values.update(overrides)
-        return Settings(**values)  # type: ignore[arg-type]
+    def settings(self, **overrides: Any) -> Settings:
+        return replace(Settings(data_dir=self.data_dir, db=self.url, admin_token=TOKEN), **overrides)
 
 
 @pytest.fixture(scope="session")
@@ -69,12 +68,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, population: Population) ->
 def crawl_replica(url: str, data: Path, population: Population) -> Engine:
     """Crawl :data:`COURTS` from a replica of ``population`` into the database at ``url``."""
     engine = make_engine(url)
-    migrate(engine)
-    with engine.begin() as connection:
-        sync_courts(connection, load_registry())
+    prepare_store(engine)
     with ReplicaServer(population, as_of=AS_OF, seed=1) as server:
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, load_registry(), client, data, solver=LabelledImageSolver())
+        crawler = new_crawler(engine, client, data, solver=LabelledImageSolver())
         report = asyncio.run(
             crawler.run(CrawlOptions(courts=COURTS, since=date(2022, 1, 1), until=AS_OF, retry_pause=0.01))
         )

@@ -77,7 +77,7 @@ def test_pseudonyms_are_stable_and_keyed(client: TestClient, demo_db: DemoDb) ->
     assert re.fullmatch(r"Defendant [0-9A-F]{6}", first)
     again = make_client(create_app(demo_db.settings(), rate=1000, burst=1000))
     assert again.get("/api/v1/cases/1").json()["data"]["persons"][0]["name"] == first  # secret file reused
-    other = make_client(create_app(demo_db.settings(extra={"web_secret": "x" * 40}), rate=1000, burst=1000))
+    other = make_client(create_app(demo_db.settings(web_secret="x" * 40), rate=1000, burst=1000))
     assert other.get("/api/v1/cases/1").json()["data"]["persons"][0]["name"] != first
 
 

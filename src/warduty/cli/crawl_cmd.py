@@ -2,49 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine
 
 from warduty.cli.app import app, console, err_console, fail, print_table, settings_from
+from warduty.cli.captcha_picture import CaptchaPictureError, captcha_picture
 from warduty.config import ConfigError, Settings, check_number, check_url
 from warduty.courts import Court, UnknownCourtError, load_registry
 from warduty.crawl.captcha import CaptchaSolver, CommandSolver, PromptSolver
-from warduty.crawl.captcha_picture import CaptchaPictureError, captcha_picture
-from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport
+from warduty.crawl.crawler import CrawlOptions, ProgressEvent, RunReport
 from warduty.crawl.issues import NEEDS_ATTENTION
-from warduty.crawl.lock import CrawlLock, CrawlLocked
-from warduty.crawl.reparse import reparse
+from warduty.crawl.lock import CrawlLocked
 from warduty.crawl.runs import RunCloseError, close_run, list_runs
+from warduty.jobs import reparse_archive, run_crawl
 from warduty.law import WATCHED_ARTICLES
 from warduty.law.catalogue import catalogue_articles
-from warduty.store import make_engine, migrate, require_writable, sync_courts
+from warduty.store import make_engine, require_writable
 
 PROGRESS_EVERY = 30.0  # seconds between plain progress lines when stderr is not a terminal
-
-
-def client_options(settings: Settings, **overrides: object) -> ClientOptions:
-    values: dict[str, object] = {
-        "host_interval": settings.min_interval,
-        "global_interval": settings.global_interval,
-        "timeout": settings.timeout,
-        "retries": settings.retries,
-        "max_bytes": settings.max_page_bytes,
-        "cooldown": settings.cooldown,
-        "user_agent": settings.user_agent,
-        "proxy": settings.proxy or None,
-        "origin": settings.sudrf_origin or None,
-    }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return ClientOptions(**values)  # type: ignore[arg-type]
 
 
 def _ask(path: Path, court: Court) -> str:
@@ -121,53 +104,17 @@ class PlainProgress:
             err_console.print(self.line(), highlight=False, soft_wrap=True, markup=False)
 
 
-def run_crawl(
+def crawl_with_display(
     settings: Settings,
     options: CrawlOptions,
     *,
     solver: CaptchaSolver | None,
     quiet: bool = False,
     progress_every: float = PROGRESS_EVERY,
-    **client_overrides: object,
 ) -> RunReport:
-    """Migrate, crawl with a progress display, and return the run report (used by the demo too).
-
-    The display is bars on a terminal, else a plain line every ``progress_every`` seconds.
-    Raises :class:`CrawlLocked` at once, before migrating, when another crawl holds the database."""
-    engine = make_engine(settings.database_url)
-    require_writable(engine)
-    lock = CrawlLock(engine)
-    lock.acquire()
-    try:
-        return _crawl_locked(
-            settings,
-            options,
-            engine,
-            lock,
-            solver=solver,
-            quiet=quiet,
-            progress_every=progress_every,
-            **client_overrides,
-        )
-    finally:
-        lock.release()
-
-
-def _crawl_locked(
-    settings: Settings,
-    options: CrawlOptions,
-    engine: Engine,
-    lock: CrawlLock,
-    *,
-    solver: CaptchaSolver | None,
-    quiet: bool,
-    progress_every: float,
-    **client_overrides: object,
-) -> RunReport:
-    migrate(engine)
-    registry = load_registry()
-    with engine.begin() as connection:
-        sync_courts(connection, registry)
+    """:func:`warduty.jobs.run_crawl` with a progress display (used by the demo too): bars on a
+    terminal, else a plain line every ``progress_every`` seconds. The display starts once the crawl
+    holds the lock; :class:`CrawlLocked` comes at once when another crawl holds the database."""
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -177,35 +124,33 @@ def _crawl_locked(
         disable=quiet,
         transient=False,
     )
-    courts_total = (
-        len(options.courts)
-        if options.courts
-        else len([c for c in registry.select(crawlable=True) if c.level in ("garrison", "district")])
-    )
     pages = progress.add_task("pages fetched", total=None)
+    courts_bar = progress.add_task("courts started", total=None)
     finished_courts: set[str] = set()
-    courts_bar = progress.add_task("courts started", total=courts_total)
-    plain = PlainProgress(courts_total, 0.0 if quiet or err_console.is_terminal else progress_every)
-
-    def on_progress(event: ProgressEvent) -> None:
-        plain.on_progress(event)
-        progress.advance(pages)
-        if event.court not in finished_courts:
-            finished_courts.add(event.court)
-            progress.advance(courts_bar)
+    plain_every = 0.0 if quiet or err_console.is_terminal else progress_every
+    plain: PlainProgress | None = None
 
     if isinstance(solver, PromptSolver):  # the bars would redraw over the picture and the prompt
         solver = PromptSolver(solver.folder, _pausing(progress, solver.ask))
-    crawler = Crawler(
-        engine,
-        registry,
-        client_options(settings, **client_overrides),
-        settings.data_dir,
-        solver=solver,
-        on_progress=on_progress,
-    )
-    with progress, plain:
-        return asyncio.run(crawler.run(options, lock))
+
+    with ExitStack() as displays:
+
+        def on_start(courts_total: int) -> None:
+            nonlocal plain
+            progress.update(courts_bar, total=courts_total)
+            plain = PlainProgress(courts_total, plain_every)
+            displays.enter_context(progress)
+            displays.enter_context(plain)
+
+        def on_progress(event: ProgressEvent) -> None:
+            if plain is not None:
+                plain.on_progress(event)
+            progress.advance(pages)
+            if event.court not in finished_courts:
+                finished_courts.add(event.court)
+                progress.advance(courts_bar)
+
+        return run_crawl(settings, options, solver=solver, on_start=on_start, on_progress=on_progress)
 
 
 def print_report(report: RunReport) -> None:
@@ -299,6 +244,8 @@ def crawl_command(
             check_number(name, value)
     if sudrf_origin is not None:
         check_url("--sudrf-origin", sudrf_origin)
+    if proxy is not None:
+        check_url("--proxy", proxy, ("http", "https", "socks5", "socks5h"))
     solver: CaptchaSolver | None = None
     if captcha_solver:
         solver = CommandSolver(captcha_solver)
@@ -311,18 +258,17 @@ def crawl_command(
         until=end,
         resume=resume,
     )
+    # The command's options win over the settings; the jobs layer maps the settings to the client.
+    settings = replace(
+        settings,
+        proxy=settings.proxy if proxy is None else proxy,
+        min_interval=settings.min_interval if min_interval is None else min_interval,
+        global_interval=settings.global_interval if global_interval is None else global_interval,
+        cooldown=settings.cooldown if cooldown is None else cooldown,
+        sudrf_origin=settings.sudrf_origin if sudrf_origin is None else sudrf_origin,
+    )
     try:
-        report = run_crawl(
-            settings,
-            options,
-            solver=solver,
-            proxy=proxy,
-            host_interval=min_interval,
-            global_interval=global_interval,
-            cooldown=cooldown,
-            origin=sudrf_origin,
-            progress_every=progress_every,
-        )
+        report = crawl_with_display(settings, options, solver=solver, progress_every=progress_every)
     except CrawlLocked as exc:
         fail(str(exc))
         return
@@ -352,13 +298,7 @@ def reparse_command(
     root = archive or settings.data_dir / "archive"
     if not root.is_dir():
         fail(f"no archive at {root}")
-    engine = make_engine(db or settings.database_url)
-    require_writable(engine)
-    migrate(engine)
-    registry = load_registry()
-    with engine.begin() as connection:
-        sync_courts(connection, registry)
-    report = reparse(engine, registry, root, settings.data_dir)
+    report = reparse_archive(db or settings.database_url, root, settings.data_dir)
     console.print(
         f"replayed {report.runs} run(s), {report.responses} responses: "
         f"{sum(report.used.values())} used, {sum(report.skipped.values())} skipped {dict(report.skipped)}"

@@ -5,16 +5,8 @@ from __future__ import annotations
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
-from warduty.courts import load_registry
-from warduty.store import (
-    DatabaseError,
-    current_revision,
-    head_revision,
-    make_engine,
-    migrate,
-    require_writable,
-    sync_courts,
-)
+from warduty.jobs import open_store
+from warduty.store import DatabaseError, current_revision, head_revision, make_engine
 
 db_app = typer.Typer(help="Create, upgrade and inspect the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -25,16 +17,13 @@ def migrate_command(ctx: typer.Context) -> None:
     """Apply migrations (idempotent) and load the court registry."""
     settings = settings_from(ctx)
     try:
-        engine = make_engine(settings.database_url)
-        require_writable(engine)
-        revision = migrate(engine)
-        with engine.begin() as connection:
-            result = sync_courts(connection, load_registry())
+        store = open_store(settings.database_url)
     except DatabaseError as exc:
         fail(str(exc))
         return
+    result = store.courts
     console.print(
-        f"database at revision [bold]{revision}[/]; courts: {result.inserted} added, "
+        f"database at revision [bold]{store.revision}[/]; courts: {result.inserted} added, "
         f"{result.updated} updated, {result.unchanged} unchanged"
     )
 

@@ -26,13 +26,14 @@ from typing import Literal
 import typer
 
 from warduty.cli.app import app, console, print_table, settings_from
-from warduty.cli.crawl_cmd import run_crawl
+from warduty.cli.crawl_cmd import crawl_with_display
 from warduty.config import Settings, check_number
 from warduty.crawl.crawler import CrawlOptions
+from warduty.jobs import prepare_store, write_briefing
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
-from warduty.report import Briefing, build_briefing
-from warduty.store import make_engine, migrate
+from warduty.report import Briefing
+from warduty.store import make_engine
 
 FIRST_AS_OF = date(2024, 4, 12)
 LATEST_AS_OF = date(2025, 6, 30)
@@ -49,17 +50,13 @@ def _phase(settings: Settings, folder: Path, replica_process: ReplicaProcess, qu
     """Crawl the replica into ``folder``; returns the settings that point there."""
     as_of = replica_process.as_of
     phase = replace(settings, data_dir=folder, db=f"sqlite:///{(folder / 'warduty.sqlite').as_posix()}")
-    migrate(make_engine(phase.database_url))  # while the replica still builds its population
+    prepare_store(make_engine(phase.database_url))  # while the replica still builds its population
     with replica_process as replica:
-        report = run_crawl(
-            phase,
+        report = crawl_with_display(
+            replace(phase, sudrf_origin=replica.origin, cooldown=2.0),
             CrawlOptions(since=SINCE, until=as_of),
             solver=LabelledImageSolver(),
             quiet=quiet,
-            origin=replica.origin,
-            host_interval=phase.min_interval,
-            global_interval=phase.global_interval,
-            cooldown=2.0,
         )
         violations = replica.stats().get("politeness_violations_total")
     console.print(
@@ -136,11 +133,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 
 def _briefings(database_url: str, month: str, as_of: date, out: Path) -> list[Briefing]:
-    engine = make_engine(database_url)
-    try:
-        return [build_briefing(engine, month, as_of, lang, out / f"{month}-{lang}") for lang in LANGS]
-    finally:
-        engine.dispose()
+    return [write_briefing(database_url, month, as_of, lang, out / f"{month}-{lang}") for lang in LANGS]
 
 
 _HEADLINE_KEYS = (

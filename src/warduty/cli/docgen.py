@@ -12,6 +12,7 @@ from typing import Any
 import typer.main
 
 from warduty.cli import app
+from warduty.config import settings_table
 
 HEADER = (
     "# Command-line reference\n\n"
@@ -56,9 +57,20 @@ def _render(command: Any, path: list[str]) -> list[str]:
     return lines
 
 
+SETTINGS_INTRO = """## Settings
+
+Every command reads these from defaults, then the TOML file (`--config FILE`, `WARDUTY_CONFIG`, else
+`./warduty.toml` if present; at top level or under a `[warduty]` table), then environment variables.
+An unknown key in the file or a value of the wrong type stops the command with a one-line error that
+names the key and the file.
+
+"""
+
+
 def render() -> str:
     root = typer.main.get_command(app)
-    return HEADER + "\n".join(_render(root, ["warduty"])) + "\n"
+    commands = "\n".join(_render(root, ["warduty"]))
+    return HEADER + commands + "\n\n" + SETTINGS_INTRO + "\n".join(settings_table()) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:

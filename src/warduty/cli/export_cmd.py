@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
-from warduty.report.export import FORMATS, ExportError, export_database
-from warduty.store import make_engine
+from warduty.jobs import export
+from warduty.report.export import FORMATS, ExportError, Format
 
 
 @app.command("export")
@@ -23,9 +24,10 @@ def export_command(
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     folder = out or settings.data_dir / "export"
-    engine = make_engine(settings.database_url, create=False)
     try:
-        paths = export_database(engine, folder, fmt, show_names=names or settings.show_names)  # type: ignore[arg-type]
+        paths = export(
+            settings.database_url, folder, cast(Format, fmt), show_names=names or settings.show_names
+        )
     except ExportError as exc:
         fail(str(exc))
         return

@@ -9,10 +9,9 @@ from typing import cast
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
-from warduty.report import build_briefing
+from warduty.jobs import write_briefing
 from warduty.report.briefing import Lang
 from warduty.stats.months import MonthError, last_day, parse_month
-from warduty.store import make_engine
 
 
 @app.command("report")
@@ -41,10 +40,9 @@ def report_command(
         fail(str(exc))
         return
     folder = out or settings.data_dir / "briefings" / f"{month}-{lang}"
-    engine = make_engine(settings.database_url, create=False)
     try:
-        briefing = build_briefing(
-            engine,
+        briefing = write_briefing(
+            settings.database_url,
             month,
             day,
             cast(Lang, lang),

@@ -10,7 +10,6 @@ CSRF token (a hidden form field, or the ``X-CSRF-Token`` header). The token neve
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import re
@@ -24,8 +23,9 @@ from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
 from warduty.courts import Court, UnknownCourtError, load_registry
-from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
+from warduty.crawl.crawler import CrawlOptions, ProgressEvent
 from warduty.crawl.lock import CrawlLocked
+from warduty.jobs import run_crawl
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, ok
 from warduty.web.security import UNSAFE_METHODS, bearer, same_origin, token_matches
@@ -124,22 +124,18 @@ class AdminState:
             return job
 
     def _run(self, context: WebContext, job: CrawlJob) -> None:
-        from warduty.cli.crawl_cmd import client_options  # the CLI's mapping of settings to the client
-
         def on_progress(event: ProgressEvent) -> None:
             job.pages += 1
             job.courts.add(event.court)
 
         try:
-            crawler = Crawler(
-                context.engine,
-                load_registry(),
-                client_options(context.settings),
-                context.settings.data_dir,
+            report = run_crawl(
+                context.settings,
+                job.options,
                 solver=self.solver,
                 on_progress=on_progress,
+                engine=context.engine,
             )
-            report = asyncio.run(crawler.run(job.options))
             job.run_id, job.status = report.run_id, report.status
         except CrawlLocked as exc:  # another crawl (the CLI's, say) holds the database
             job.status, job.message = "refused", str(exc)

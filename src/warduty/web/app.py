@@ -58,7 +58,7 @@ def create_app(
     ``ConfigError`` for unusable web settings.
     """
     _check_web_settings(settings)
-    secret = load_or_create_secret(settings.data_dir, str(settings.extra.get("web_secret", "")))
+    secret = load_or_create_secret(settings.data_dir, settings.web_secret)
     context = WebContext(
         settings,
         engine or make_engine(settings.database_url),

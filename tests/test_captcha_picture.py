@@ -10,8 +10,8 @@ from PIL import Image
 from rich.console import Console
 
 from warduty.cli import crawl_cmd
+from warduty.cli.captcha_picture import UPPER_HALF, CaptchaPictureError, captcha_picture
 from warduty.courts import Court, load_registry
-from warduty.crawl.captcha_picture import UPPER_HALF, CaptchaPictureError, captcha_picture
 from warduty.replica.captcha import load_captcha_images
 
 

@@ -1,0 +1,22 @@
+"""The application layer: the jobs warduty does, each composed once from settings and the layers below.
+
+The CLI, the web admin, the demo, the tests and the benchmarks call these; none of them wires a store,
+a client or a crawler by hand. Nothing here prints: progress goes to the callbacks a caller passes.
+"""
+
+from warduty.jobs.crawl import client_options, crawl_courts, new_crawler, reparse_archive, run_crawl
+from warduty.jobs.outputs import export, write_briefing
+from warduty.jobs.store import OpenedStore, open_store, prepare_store
+
+__all__ = [
+    "OpenedStore",
+    "client_options",
+    "crawl_courts",
+    "export",
+    "new_crawler",
+    "open_store",
+    "prepare_store",
+    "reparse_archive",
+    "run_crawl",
+    "write_briefing",
+]
