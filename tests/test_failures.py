@@ -269,3 +269,11 @@ def test_a_replica_that_does_not_come_up_is_one_line(tmp_path: Path, monkeypatch
     _refused(
         runner.invoke(app, ["demo", "--scale", "0.01", "--out", str(tmp_path / "out")]), "the replica exited"
     )
+
+
+def test_asylum_stats_without_a_database_reads_the_snapshot_and_creates_nothing(tmp_path: Path) -> None:
+    before = sorted(tmp_path.rglob("*"))
+    result = runner.invoke(app, ["asylum", "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "shipped snapshot" in result.output
+    assert sorted(tmp_path.rglob("*")) == before

@@ -18,9 +18,9 @@ from tests.asylum.helpers import SYNTHETIC
 from warduty.asylum import SourceError
 from warduty.asylum.fetch import API_MAX_BYTES, EurostatQuery, fetch_eurostat, fetch_unhcr
 from warduty.cli import app
-from warduty.cli.asylum_cmd import asylum_client
 from warduty.config import Settings
 from warduty.crawl.archive import WarcArchive
+from warduty.jobs.asylum import asylum_client
 from warduty.store import make_engine
 from warduty.store.schema import runs
 

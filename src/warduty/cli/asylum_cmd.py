@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine, make_url
 
 from warduty.asylum import (
     AsylumDataError,
     AsylumObservation,
     MonthValue,
-    ReadResult,
     annual_totals,
     load_snapshot,
     month_label,
@@ -29,22 +27,14 @@ from warduty.asylum import (
 from warduty.asylum.fetch import (
     API_INTERVAL,
     API_MAX_BYTES,
-    EurostatQuery,
-    FetchReport,
-    api_options,
-    check_eurostat_structure,
-    fetch_eurostat,
-    fetch_stamp,
-    fetch_ukho,
-    fetch_unhcr,
 )
 from warduty.asylum.stats import GEO_SCOPES, shift_month
-from warduty.asylum.storage import finish_run, latest_observations, start_run, store_observations
+from warduty.asylum.storage import finish_run, latest_observations, start_run
 from warduty.cli.app import app, console, fail, print_json, print_table, settings_from
-from warduty.config import ConfigError, Settings, check_number, check_url
-from warduty.crawl.archive import WarcArchive
-from warduty.crawl.client import HttpClient
-from warduty.store import DatabaseError, UpsertResult, make_engine, migrate
+from warduty.config import ConfigError, check_number, check_url
+from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, counts, fetch_asylum, store_results
+from warduty.jobs.store import open_store
+from warduty.store import DatabaseError, make_engine
 
 asylum_app = typer.Typer(help="Asylum applications by Russian citizens abroad (Eurostat, UNHCR, UK).")
 app.add_typer(asylum_app, name="asylum")
@@ -54,24 +44,19 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def _engine(ctx: typer.Context) -> Engine:
     try:
-        engine = make_engine(settings_from(ctx).database_url)
-        migrate(engine)
+        return open_store(settings_from(ctx).database_url).engine
     except DatabaseError as exc:
         fail(str(exc))
         raise
-    return engine
 
 
-def _store(connection: Connection, run_id: int, results: list[ReadResult]) -> UpsertResult:
-    total = UpsertResult()
-    for result in results:
-        vintage = result.vintage or fetch_stamp()
-        total += store_observations(connection, result.observations, vintage=vintage, run_id=run_id)
-    return total
-
-
-def _counts(stored: UpsertResult) -> dict[str, int]:
-    return {"inserted": stored.inserted, "updated": stored.updated, "unchanged": stored.unchanged}
+def _read_engine(ctx: typer.Context) -> Engine | None:
+    """The database to read, or None where no SQLite file is yet (a read creates nothing)."""
+    url = settings_from(ctx).database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        return None
+    return make_engine(url, create=False)
 
 
 @asylum_app.command("fetch")
@@ -103,83 +88,19 @@ def fetch_command(
         check_url("--uk-url", uk_url or "")
     except ConfigError as exc:
         fail(str(exc))
+    job = AsylumFetch(start, today, fmt, unhcr, uk_url, check, origin, interval, max_bytes)
     engine = _engine(ctx)
-    settings = settings_from(ctx)
-    with engine.begin() as connection:
-        run_id = start_run(connection, "asylum-fetch", {"since": start, "origin": origin, "format": fmt})
     try:
-        archive = WarcArchive(settings.data_dir / "archive" / "asylum", run_id, relative_to=settings.data_dir)
-    except OSError as exc:
-        _fail_run(engine, run_id, f"cannot write the archive: {exc}")
-        raise
-    try:
-        client = asylum_client(settings, archive, origin=origin, interval=interval, max_bytes=max_bytes)
-        report, others = asyncio.run(_fetch_all(client, start, today, fmt, unhcr, uk_url, check))
-    except (AsylumDataError, OSError) as exc:  # OSError: the archive could not be written
-        _fail_run(engine, run_id, f"fetch failed: {exc} (answers so far in {archive.folder})")
-        raise
-    finally:
-        archive.close()
-    with engine.begin() as connection:
-        stored = _store(connection, run_id, [*report.results, *others])
-        statistics = {**_counts(stored), "empty": report.empty, "splits": report.splits}
-        finish_run(connection, run_id, "finished", statistics=statistics)
+        done = fetch_asylum(settings_from(ctx), engine, job)
+    except AsylumFetchFailed as exc:
+        fail(str(exc))
+        return
+    report, stored = done.report, done.stored
     console.print(
-        f"asylum fetch: {sum(len(r.observations) for r in report.results + others)} observations read, "
+        f"asylum fetch: {done.observations} observations read, "
         f"{stored.inserted} new, {stored.updated} changed, {stored.unchanged} unchanged; "
         f"{len(report.empty)} empty queries, {report.splits} too-big queries split"
     )
-
-
-def _fail_run(engine: Engine, run_id: int, message: str) -> None:
-    with engine.begin() as connection:
-        finish_run(connection, run_id, "failed", issues=[message])
-    fail(message)
-
-
-def asylum_client(
-    settings: Settings, archive: WarcArchive | None, *, origin: str | None, interval: float, max_bytes: int
-) -> HttpClient:
-    """The network door for the statistics APIs, from the settings (proxy, timeout, retries, global
-    interval) and the fetch options; every response goes to ``archive``."""
-    options = api_options(
-        interval=interval,
-        global_interval=settings.global_interval,
-        timeout=settings.timeout,
-        retries=settings.retries,
-        proxy=settings.proxy or None,
-        origin=origin,
-        max_bytes=max_bytes,
-    )
-    return HttpClient(options, archive=archive)
-
-
-async def _fetch_all(
-    client: HttpClient,
-    since: str,
-    today: date,
-    fmt: str,
-    unhcr: bool,
-    uk_url: str | None,
-    check: bool,
-) -> tuple[FetchReport, list[ReadResult]]:
-    queries = [
-        EurostatQuery("migr_asyappctzm", since, f"{today:%Y-%m}"),
-        EurostatQuery("migr_asyappctza", since[:4], str(today.year)),
-        EurostatQuery("migr_asydcfstq", f"{since[:4]}-Q1", f"{today.year}-Q{(today.month - 1) // 3 + 1}"),
-    ]
-    report = FetchReport()
-    others: list[ReadResult] = []
-    async with client:
-        for query in queries:
-            if check:
-                await check_eurostat_structure(client, query)
-            await fetch_eurostat(client, query, fmt=fmt, report=report)
-        if unhcr:
-            others.append(await fetch_unhcr(client, year_from=int(since[:4]), year_to=today.year))
-        if uk_url:
-            others.append(await fetch_ukho(client, uk_url))
-    return report, others
 
 
 @asylum_app.command("load")
@@ -203,8 +124,8 @@ def load_command(
     engine = _engine(ctx)
     with engine.begin() as connection:
         run_id = start_run(connection, "asylum-load", {"file": str(file), "format": result.format})
-        stored = _store(connection, run_id, [result])
-        finish_run(connection, run_id, "finished", statistics=_counts(stored))
+        stored = store_results(connection, run_id, [result])
+        finish_run(connection, run_id, "finished", statistics=counts(stored))
     console.print(
         f"{file.name}: {result.format} {result.dataset}, {len(result.observations)} observations, "
         f"vintage {result.vintage}{' (legacy names mapped)' if result.legacy else ''}; "
@@ -229,9 +150,11 @@ def stats_command(
         fail(f"--scope must be one of {', '.join(GEO_SCOPES)}")
     if month is not None and not _MONTH.match(month):
         fail(f"--month must be YYYY-MM, not {month!r}")
-    engine = _engine(ctx)
-    with engine.connect() as connection:
-        observations = latest_observations(connection, source="eurostat", dataset="migr_asyappctzm")
+    engine = _read_engine(ctx)
+    observations: list[AsylumObservation] = []
+    if engine is not None:
+        with engine.connect() as connection:
+            observations = latest_observations(connection, source="eurostat", dataset="migr_asyappctzm")
     source = "database"
     series = monthly_series(observations, applicant=applicant, geo_scope=scope)
     if not series:

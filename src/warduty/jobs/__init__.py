@@ -4,15 +4,19 @@ The CLI, the web admin, the demo, the tests and the benchmarks call these; none 
 a client or a crawler by hand. Nothing here prints: progress goes to the callbacks a caller passes.
 """
 
+from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, fetch_asylum
 from warduty.jobs.crawl import client_options, crawl_courts, new_crawler, reparse_archive, run_crawl
 from warduty.jobs.outputs import export, write_briefing
 from warduty.jobs.store import OpenedStore, open_store, prepare_store
 
 __all__ = [
+    "AsylumFetch",
+    "AsylumFetchFailed",
     "OpenedStore",
     "client_options",
     "crawl_courts",
     "export",
+    "fetch_asylum",
     "new_crawler",
     "open_store",
     "prepare_store",
