@@ -82,10 +82,12 @@ def classify_page(html: str, likely: PageState | None = None) -> PageState:
     for state, phrases in _PHRASES:
         if any(phrase in html for phrase in phrases):
             return state
-    if likely in (PageState.RESULTS, PageState.DOCUMENT) and not _other_markers(html):
-        if likely is PageState.RESULTS and _COUNTER_PHRASE in html:
-            return PageState.RESULTS
-        if likely is PageState.DOCUMENT and _COUNTER_PHRASE not in html and _document_ids(html):
+    if likely in (PageState.RESULTS, PageState.DOCUMENT) and not _card_or_captcha(html):
+        counter = _COUNTER_PHRASE in html
+        empty = any(phrase in html for phrase in _EMPTY_PHRASES)
+        if likely is PageState.RESULTS and counter != empty:
+            return PageState.RESULTS if counter else PageState.EMPTY
+        if likely is PageState.DOCUMENT and not counter and not empty and _document_ids(html):
             return PageState.DOCUMENT
     try:
         tree = html_tree(html)
@@ -106,11 +108,9 @@ def classify_page(html: str, likely: PageState | None = None) -> PageState:
     return PageState.UNKNOWN
 
 
-def _other_markers(html: str) -> bool:
-    """Does the text bear a marker of a card, a captcha or an empty result (which the tree settles)?"""
-    card = 'class="casenumber"' in html or 'class="case-num"' in html
-    empty = any(phrase in html for phrase in _EMPTY_PHRASES)
-    return card or empty or _CAPTCHA_INPUT.search(html) is not None
+def _card_or_captcha(html: str) -> bool:
+    """Could the page be a card or bear a captcha? (a card's classes must appear in its text)"""
+    return "casenumber" in html or "case-num" in html or _CAPTCHA_INPUT.search(html) is not None
 
 
 def _document_ids(html: str) -> bool:
