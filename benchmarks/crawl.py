@@ -5,13 +5,26 @@ scaled-down intervals. The bound is max(largest court's requests x host interval
 interval): no polite crawler can finish sooner. Run:
 
     .venv/bin/python benchmarks/crawl.py [--scale 0.1] [--host-interval 0.05] [--global-interval 0.004]
+
+``--cpu`` measures instead the crawler's CPU per page (its whole process: event loop, writer and archive
+threads) and the CPU of parsing the same pages alone, re-read from the run's WARC archive (each page's
+own parser: listing, card, or document with the verdict reader, classified and decoded before the clock
+starts), and their ratio. ``--against DIR`` runs the same measurement, in the same script run, on
+another checkout (e.g. ``git worktree add /tmp/base-perf <sha>``) and prints the ratios new/old:
+
+    .venv/bin/python benchmarks/crawl.py --cpu [--scale 0.05] [--against /tmp/base-perf] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
@@ -35,7 +48,8 @@ def rss_mb() -> float:
 
 def crawl(
     origin: str, courts: list[str] | None, host: float, global_: float, folder: Path
-) -> tuple[float, list[float]]:
+) -> tuple[float, list[float], float]:
+    """(wall seconds, RSS samples, CPU seconds of this process) of the crawl alone (not the migration)."""
     engine = make_engine(f"sqlite:///{folder / 'w.sqlite'}")
     registry = load_registry()
     prepare_store(engine, registry)
@@ -54,25 +68,127 @@ def crawl(
         engine, options, folder, registry=registry, solver=LabelledImageSolver(), on_progress=sample
     )
     started = time.perf_counter()
+    cpu = time.process_time()
     report = asyncio.run(crawler.run(CrawlOptions(courts=courts, since=date(2021, 1, 1), until=AS_OF)))
+    cpu = time.process_time() - cpu
     elapsed = time.perf_counter() - started
     assert report.status == "done", report.status
-    return elapsed, samples
+    return elapsed, samples, cpu
+
+
+def parse_only(archive: Path) -> tuple[int, float]:
+    """(pages, CPU seconds) of parsing every archived response of a run the way the crawler reads it."""
+    from warduty.crawl.archive import iter_run
+    from warduty.sudrf.card import parse_card
+    from warduty.sudrf.document import parse_document
+    from warduty.sudrf.encoding import charset_of, decode_page
+    from warduty.sudrf.listing import parse_listing
+    from warduty.sudrf.pages import PageState, classify_page
+    from warduty.sudrf.verdict import extract_verdict
+
+    # Read and classified before the clock starts: the parse-only cost is each page's own parser alone.
+    pages = []
+    for response in iter_run(archive):
+        html = decode_page(response.body, charset_of(response.content_type))
+        pages.append((classify_page(html), html, response.url))
+    started = time.process_time()
+    for state, html, url in pages:
+        if state is PageState.RESULTS:
+            parse_listing(html, base_url=url)
+        elif state is PageState.CARD:
+            for act in parse_card(html).acts:
+                if act.text:
+                    extract_verdict(act.text).to_dict()
+        elif state is PageState.DOCUMENT:
+            extract_verdict(parse_document(html).text).to_dict()
+    return len(pages), time.process_time() - started
+
+
+def cpu_run(origin: str, folder: Path) -> dict[str, float]:
+    """One crawl with no pacing to speak of (the crawler's CPU is the limit), then parse-only."""
+    wall, _, crawler_cpu = crawl(origin, None, 0.0, 0.0, folder)
+    (run,) = sorted((folder / "archive").glob("run-*"))
+    pages, parse_cpu = parse_only(run)
+    return {
+        "pages": pages,
+        "wall": wall,
+        "crawler_ms": 1000 * crawler_cpu / pages,
+        "parse_ms": 1000 * parse_cpu / pages,
+    }
+
+
+def cpu_main(args: argparse.Namespace) -> None:
+    """Print crawler CPU per page, parse-only CPU per page and their ratio (JSON with ``--json``)."""
+    replica = ReplicaProcess(AS_OF, scale=args.scale, min_interval=0.0).start()
+    try:
+        results = []
+        for _ in range(args.rounds):
+            with tempfile.TemporaryDirectory() as tmp:
+                results.append(cpu_run(replica.origin, Path(tmp)))
+    finally:
+        replica.stop()
+    median = {key: statistics.median(r[key] for r in results) for key in results[0]}
+    if args.json:
+        print(json.dumps(median))
+        return
+    _print_cpu("this checkout", median)
+
+
+def _print_cpu(label: str, result: dict[str, float]) -> None:
+    print(
+        f"{label}: {result['pages']:.0f} pages, wall {result['wall']:.1f} s; crawler CPU "
+        f"{result['crawler_ms']:.2f} ms/page, parse only {result['parse_ms']:.2f} ms/page, "
+        f"ratio {result['crawler_ms'] / result['parse_ms']:.2f}x"
+    )
+
+
+def _child(src: Path, args: argparse.Namespace) -> dict[str, float]:
+    """This script's ``--cpu`` measurement with the package taken from ``src``."""
+    command = [sys.executable, __file__, "--cpu", "--json", "--scale", str(args.scale), "--rounds", "1"]
+    environment = {**os.environ, "PYTHONPATH": str(src)}
+    output = subprocess.run(command, env=environment, check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def side_by_side(args: argparse.Namespace) -> None:
+    """The same measurement on this checkout and on ``--against``, alternating, medians compared."""
+    here = Path(__file__).resolve().parent.parent / "src"
+    there = Path(args.against).resolve() / "src"
+    new: list[dict[str, float]] = []
+    old: list[dict[str, float]] = []
+    for _ in range(args.rounds):
+        old.append(_child(there, args))
+        new.append(_child(here, args))
+    medians = [{key: statistics.median(r[key] for r in runs) for key in runs[0]} for runs in (old, new)]
+    _print_cpu(f"old ({args.against})", medians[0])
+    _print_cpu("new (this checkout)", medians[1])
+    for key, label in (("crawler_ms", "crawler CPU per page"), ("wall", "wall time")):
+        print(f"new/old {label}: {medians[1][key] / medians[0][key]:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--scale", type=float, help="population scale (default 0.1; 0.05 with --cpu)")
     parser.add_argument("--host-interval", type=float, default=0.05)
     parser.add_argument("--global-interval", type=float, default=0.004)
     parser.add_argument("--sequential-courts", type=int, default=12, help="courts in the sequential run")
+    parser.add_argument("--cpu", action="store_true", help="crawler CPU per page against parse-only CPU")
+    parser.add_argument("--against", help="a checkout of older code to measure side by side (with --cpu)")
+    parser.add_argument("--rounds", type=int, default=3, help="crawls per measurement (--cpu; median)")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cpu:
+        args.scale = args.scale or 0.05
+        side_by_side(args) if args.against else cpu_main(args)
+        return
+    args.scale = args.scale or 0.1
     # The replica's guard sits a little below the crawler's interval: arrival times jitter on loopback.
     replica = ReplicaProcess(AS_OF, scale=args.scale, min_interval=args.host_interval * 0.8).start()
     origin = replica.origin
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            elapsed, samples = crawl(origin, None, args.host_interval, args.global_interval, Path(tmp))
+            elapsed, samples, _ = crawl(origin, None, args.host_interval, args.global_interval, Path(tmp))
             stats = replica.stats()
         by_host: dict[str, int] = stats["requests_by_host"]  # type: ignore[assignment]
         total = sum(by_host.values())
@@ -85,7 +201,7 @@ def main() -> None:
         seq_elapsed = 0.0
         for code in codes:
             with tempfile.TemporaryDirectory() as tmp:
-                seconds, _ = crawl(origin, [code], args.host_interval, args.global_interval, Path(tmp))
+                seconds, _, _ = crawl(origin, [code], args.host_interval, args.global_interval, Path(tmp))
                 seq_elapsed += seconds
         concurrent_share = elapsed * seq_requests / total  # the concurrent crawl's time for those requests
         print(f"requests: {total} over {len(by_host)} hosts; largest host {largest}")

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from tests.replica.synthetic import STANDARD, VINTAGE, sample_population
 from warduty.courts import Court, load_registry
 from warduty.crawl.client import ArchiveRef, ClientOptions, FetchResult
-from warduty.crawl.crawler import CourtReport, CrawlOptions, RunReport
+from warduty.crawl.crawler import CourtReport, CrawlOptions, RunContext, RunReport
 from warduty.crawl.frontier import Frontier, Task, TaskSpec
 from warduty.crawl.issues import PageIssue, state_problem
 from warduty.crawl.plan import Window
@@ -83,8 +83,11 @@ class Run:
         client = FakeClient(pages)
         asyncio.run(
             self.crawler._task(
-                client, self.frontier, self.processor, self.court, task, self.report, self.options
-            )  # type: ignore[arg-type]
+                RunContext(self.run_id, self.options, client, self.frontier, self.processor),  # type: ignore[arg-type]
+                self.court,
+                task,
+                self.report,
+            )
         )
         return client
 

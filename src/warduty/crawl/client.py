@@ -142,7 +142,8 @@ class HttpClient:
         self.options = options or ClientOptions()
         self.archive = archive
         self.pacer = Pacer(self.options.host_interval, self.options.global_interval)
-        self._clients: dict[str | None, httpx.AsyncClient] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._contexts: dict[str | None, ssl.SSLContext] = {}
         self._random = random.Random(self.options.seed)
         self._archiver: ThreadPoolExecutor | None = None
         if self.options.origin:
@@ -174,18 +175,29 @@ class HttpClient:
             self._archiver = None
 
     def _client_for(self, host: str) -> httpx.AsyncClient:
-        bundle = self.options.ca_bundles.get(host)
-        if bundle not in self._clients:
-            verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=bundle) if bundle else True
-            self._clients[bundle] = httpx.AsyncClient(
+        # One client (one connection pool) per host: a court's requests go one after the other, and httpx
+        # checks every pooled connection on every request, so a shared pool of 100 hosts' connections
+        # cost more CPU than the request itself (measured: 17 % of the crawler's process).
+        client = self._clients.get(host)
+        if client is None:
+            client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.options.timeout),
                 proxy=self.options.proxy or None,
-                verify=verify,
+                verify=self._verify(self.options.ca_bundles.get(host)),
                 follow_redirects=False,
-                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+                limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
                 event_hooks={"request": [self._on_send]},
             )
-        return self._clients[bundle]
+            self._clients[host] = client
+        return client
+
+    def _verify(self, bundle: str | None) -> ssl.SSLContext:
+        """One TLS context per CA bundle, shared by the hosts' clients (building one reads the CA file)."""
+        context = self._contexts.get(bundle)
+        if context is None:
+            context = ssl.create_default_context(cafile=bundle) if bundle else httpx.create_ssl_context()
+            self._contexts[bundle] = context
+        return context
 
     async def _on_send(self, request: httpx.Request) -> None:
         # The event loop may have been busy since the slot was granted: pace from the real send time.

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from warduty.courts import Court, CourtRegistry
 from warduty.crawl.archive import WarcArchive
 from warduty.crawl.captcha import CaptchaCache, CaptchaSolver
 from warduty.crawl.client import ClientOptions, FetchError, FetchResult, HttpClient
-from warduty.crawl.frontier import Frontier, Task, TaskSpec
+from warduty.crawl.frontier import Frontier, Task, TaskKind, TaskSpec, TaskState
 from warduty.crawl.ingest import record_fetch
 from warduty.crawl.issues import (
     NEEDS_ATTENTION,
@@ -54,10 +55,17 @@ from warduty.sudrf.pages import PageState, classify_page, parse_captcha
 log = logging.getLogger(__name__)
 
 EXPECTED_STATE = {
-    "search": (PageState.RESULTS, PageState.EMPTY),
-    "control": (PageState.RESULTS, PageState.EMPTY),
-    "card": (PageState.CARD,),
-    "doc": (PageState.DOCUMENT, PageState.EMPTY_DOCUMENT),
+    TaskKind.SEARCH: (PageState.RESULTS, PageState.EMPTY),
+    TaskKind.CONTROL: (PageState.RESULTS, PageState.EMPTY),
+    TaskKind.CARD: (PageState.CARD,),
+    TaskKind.DOC: (PageState.DOCUMENT, PageState.EMPTY_DOCUMENT),
+}
+
+# The page a task asks for, which classify_page settles from text markers (the parser checks the rest).
+LIKELY = {
+    TaskKind.SEARCH: PageState.RESULTS,
+    TaskKind.CONTROL: PageState.RESULTS,
+    TaskKind.DOC: PageState.DOCUMENT,
 }
 
 # A run is resumed only from these states; "done" finished, "abandoned" was closed by hand (``warduty runs``).
@@ -76,6 +84,24 @@ class CrawlOptions:
     page_retries: int = 2  # fetch again when a page is truncated or mangled
     empty_retries: int = 0  # fetch an empty result again before believing it (a control search checks too)
     retry_pause: float = 1.0
+
+
+class PageOutcome(StrEnum):
+    """What became of a fetched page."""
+
+    DONE = "done"  # stored, its task finished
+    CAPTCHA = "captcha"  # a captcha stood in the way: solve it and fetch again, or defer the task
+    RETRY = "retry"  # not usable: fetch again (or fail the task after the last attempt)
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """A fetched page used: its outcome, the detail (a captcha's HTML, a retry's reason) and, when the
+    page was not understood, what was not (None for a known site answer)."""
+
+    outcome: PageOutcome
+    detail: str = ""
+    problem: str | None = None
 
 
 @dataclass
@@ -133,6 +159,17 @@ class RunReport:
         return self.folder / "issues.json"
 
 
+@dataclass(frozen=True)
+class RunContext:
+    """What every task of one crawl session shares (instead of passing each along)."""
+
+    run_id: int
+    options: CrawlOptions
+    client: HttpClient
+    frontier: Frontier
+    processor: Processor
+
+
 class Crawler:
     def __init__(
         self,
@@ -187,8 +224,11 @@ class Crawler:
                     # What failed or waited for a captcha is tried again; windows are reconciled again.
                     connection.execute(
                         update(tasks)
-                        .where(tasks.c.run_id == previous, tasks.c.state.in_(["failed", "deferred"]))
-                        .values(state="pending")
+                        .where(
+                            tasks.c.run_id == previous,
+                            tasks.c.state.in_([TaskState.FAILED, TaskState.DEFERRED]),
+                        )
+                        .values(state=TaskState.PENDING)
                     )
                     connection.execute(
                         update(searches)
@@ -281,12 +321,8 @@ class Crawler:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-writer")
         try:
             async with HttpClient(self.client_options, archive=archive) as client:
-                await asyncio.gather(
-                    *(
-                        self._court(client, frontier, processor, court, reports[court.code], options)
-                        for court in courts
-                    )
-                )
+                context = RunContext(run_id, options, client, frontier, processor)
+                await asyncio.gather(*(self._court(context, court, reports[court.code]) for court in courts))
                 waits = {host: stats.waited for host, stats in client.pacer.stats.items()}
         finally:
             self._writer.shutdown(wait=True)
@@ -295,50 +331,33 @@ class Crawler:
 
     # -- per court -------------------------------------------------------------------------------------
 
-    async def _court(
-        self,
-        client: HttpClient,
-        frontier: Frontier,
-        processor: Processor,
-        court: Court,
-        report: CourtReport,
-        options: CrawlOptions,
-    ) -> None:
+    async def _court(self, context: RunContext, court: Court, report: CourtReport) -> None:
         done = 0
         while True:
-            batch = await asyncio.to_thread(frontier.pending, court.code)
+            batch = await asyncio.to_thread(context.frontier.pending, court.code)
             if not batch:
                 return
             for task in batch:
-                await self._task(client, frontier, processor, court, task, report, options)
+                await self._task(context, court, task, report)
                 done += 1
                 if self.on_progress is not None:
                     self.on_progress(ProgressEvent(court.code, task.kind, done, len(batch)))
 
-    async def _task(
-        self,
-        client: HttpClient,
-        frontier: Frontier,
-        processor: Processor,
-        court: Court,
-        task: Task,
-        report: CourtReport,
-        options: CrawlOptions,
-    ) -> None:
+    async def _task(self, context: RunContext, court: Court, task: Task, report: CourtReport) -> None:
         reason = ""
         loop = asyncio.get_running_loop()
         issue: PageIssue | None = None  # the last attempt's page, when it was not understood
         previous: bytes | None = None
-        for attempt in range(options.page_retries + 1):
+        for attempt in range(context.options.page_retries + 1):
             url = self._with_captcha(court, task)
             issue = None
             try:
-                result = await client.get(url, court_code=court.code)
+                result = await context.client.get(url, court_code=court.code)
             except FetchError as exc:
                 reason = exc.reason
                 break
             if result.too_large:  # not read whole, so not parsed: the court needs a look
-                reason = f"page larger than {client.options.max_bytes} bytes"
+                reason = f"page larger than {context.client.options.max_bytes} bytes"
                 issue = PageIssue(court.code, task.kind, task.url, result.archive, (reason,), "failed")
                 break
             if not result.ok:
@@ -346,37 +365,28 @@ class Crawler:
                 break
             # Parsing and storing run on one writer thread, so the event loop stays free to send
             # requests on time (a late send would squeeze the next one to the same host).
-            verdict, detail, problem = await loop.run_in_executor(
-                self._writer,
-                self._consume,
-                frontier,
-                processor,
-                court,
-                task,
-                result,
-                report,
-                attempt,
-                options,
+            consumed = await loop.run_in_executor(
+                self._writer, self._consume, context, court, task, result, report, attempt
             )
-            if verdict == "done":
+            if consumed.outcome is PageOutcome.DONE:
                 return
-            if verdict == "captcha":
-                if await self._solve(court, detail, url):
+            if consumed.outcome is PageOutcome.CAPTCHA:
+                if await self._solve(court, consumed.detail, url):
                     continue
-                await loop.run_in_executor(
-                    self._writer, self._defer, frontier, processor, court, task, result
-                )
+                await loop.run_in_executor(self._writer, self._defer, context, court, task, result)
                 report.deferred += 1
                 return
-            reason = detail
-            if problem is not None:
-                issue = PageIssue(court.code, task.kind, task.url, result.archive, (problem,), "failed")
+            reason = consumed.detail
+            if consumed.problem is not None:
+                issue = PageIssue(
+                    court.code, task.kind, task.url, result.archive, (consumed.problem,), "failed"
+                )
                 if result.content == previous:
                     break  # the same page again: the site serves it so, fetching once more will not help
                 previous = result.content
-            await asyncio.sleep(options.retry_pause * (attempt + 1))
+            await asyncio.sleep(context.options.retry_pause * (attempt + 1))
         with self.engine.begin() as connection:
-            frontier.finish(connection, task, "failed", error=reason)
+            context.frontier.finish(connection, task, TaskState.FAILED, error=reason)
         report.failed += 1
         report.reasons[reason.split(":")[0]] += 1
         if issue is not None:
@@ -386,49 +396,48 @@ class Crawler:
 
     def _consume(
         self,
-        frontier: Frontier,
-        processor: Processor,
+        context: RunContext,
         court: Court,
         task: Task,
         result: FetchResult,
         report: CourtReport,
         attempt: int,
-        options: CrawlOptions,
-    ) -> tuple[str, str, str | None]:
-        """Use a fetched page: ("done", "", None), ("captcha", html, None) or ("retry", reason, problem);
-        the problem says what was not understood when the page was not (None for a known site answer)."""
+    ) -> Consumed:
+        """Use a fetched page: store it (DONE), or say a captcha stands in the way or why to fetch again."""
         html = decode_page(result.content, charset_of(result.headers.get("content-type")))
         # Nearly every card task gets a card: skip the classifier's own parse when the markup says so.
-        looks_like_card = task.kind == "card" and ('class="casenumber"' in html or 'class="case-num"' in html)
-        state = PageState.CARD if looks_like_card else classify_page(html)
-        if state is PageState.CAPTCHA and task.kind in ("search", "control"):
-            return "captcha", html, None
-        if state is PageState.EMPTY and attempt < options.empty_retries:
-            self._record_only(processor.run_id, court, result, state)
-            return "retry", f"page state {state.value}", None
+        looks_like_card = task.kind == TaskKind.CARD and (
+            'class="casenumber"' in html or 'class="case-num"' in html
+        )
+        state = PageState.CARD if looks_like_card else classify_page(html, LIKELY.get(task.kind))
+        if state is PageState.CAPTCHA and task.kind in (TaskKind.SEARCH, TaskKind.CONTROL):
+            return Consumed(PageOutcome.CAPTCHA, html)
+        if state is PageState.EMPTY and attempt < context.options.empty_retries:
+            self._record_only(context.run_id, court, result, state)
+            return Consumed(PageOutcome.RETRY, f"page state {state.value}")
         if state not in EXPECTED_STATE[task.kind]:
-            self._record_only(processor.run_id, court, result, state)
-            return "retry", f"page state {state.value}", state_problem(state, task.kind)
+            self._record_only(context.run_id, court, result, state)
+            return Consumed(PageOutcome.RETRY, f"page state {state.value}", state_problem(state, task.kind))
         try:
-            warnings = self._store(frontier, processor, court, task, result, html, state, report)
+            warnings = self._store(context, court, task, result, html, state, report)
         except PageFormatError as exc:
-            self._record_only(processor.run_id, court, result, state)
-            return "retry", f"page format: {exc}", format_problem(exc)
+            self._record_only(context.run_id, court, result, state)
+            return Consumed(PageOutcome.RETRY, f"page format: {exc}", format_problem(exc))
         if warnings:
             problems = warning_problems(task.kind, warnings)
             issue = PageIssue(court.code, task.kind, task.url, result.archive, problems, "stored")
             self._issues.append(issue)
-        return "done", "", None
+        return Consumed(PageOutcome.DONE)
 
-    def _defer(
-        self, frontier: Frontier, processor: Processor, court: Court, task: Task, result: FetchResult
-    ) -> None:
+    def _defer(self, context: RunContext, court: Court, task: Task, result: FetchResult) -> None:
         with self.engine.begin() as connection:
-            fetch_id = record_fetch(connection, processor.run_id, court.code, result, PageState.CAPTCHA.value)
-            frontier.finish(connection, task, "deferred", error="captcha not solved", fetch_id=fetch_id)
+            fetch_id = record_fetch(connection, context.run_id, court.code, result, PageState.CAPTCHA.value)
+            context.frontier.finish(
+                connection, task, TaskState.DEFERRED, error="captcha not solved", fetch_id=fetch_id
+            )
 
     def _with_captcha(self, court: Court, task: Task) -> str:
-        if not court.captcha or task.kind not in ("search", "control"):
+        if not court.captcha or task.kind not in (TaskKind.SEARCH, TaskKind.CONTROL):
             return task.url
         answer = self.captchas.get(court.seat_region_ru)
         return task.url if answer is None else f"{task.url}&captcha={answer[0]}&captchaid={answer[1]}"
@@ -463,8 +472,7 @@ class Crawler:
 
     def _store(
         self,
-        frontier: Frontier,
-        processor: Processor,
+        context: RunContext,
         court: Court,
         task: Task,
         result: FetchResult,
@@ -473,14 +481,15 @@ class Crawler:
         report: CourtReport,
     ) -> tuple[str, ...]:
         """Store the page's rows and finish its task; returns what the parser left out of the page."""
+        processor = context.processor
         with self.engine.begin() as connection:
-            fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
+            fetch_id = record_fetch(connection, context.run_id, court.code, result, state.value)
             outcome: ProcessOutcome
-            if task.kind == "control":
+            if task.kind == TaskKind.CONTROL:
                 ref = SearchRef.from_payload(task.payload)
                 outcome = ProcessOutcome(warnings=processor.control(connection, court, ref, html, state))
                 report.searches += 1
-            elif task.kind == "search":
+            elif task.kind == TaskKind.SEARCH:
                 ref = SearchRef.from_payload(task.payload)
                 if state is PageState.EMPTY:
                     processor.empty_search(connection, court, ref)
@@ -491,7 +500,7 @@ class Crawler:
                     report.searches += 1
                 else:
                     report.pages += 1
-            elif task.kind == "card":
+            elif task.kind == TaskKind.CARD:
                 outcome = processor.card(connection, court, html, task.url, fetch_id, task.payload)
                 report.cards += 1
             else:
@@ -501,8 +510,8 @@ class Crawler:
                     else ProcessOutcome(note="empty document")
                 )
                 report.docs += 1
-            frontier.add(connection, outcome.children)
-            frontier.finish(connection, task, "done", error=outcome.note, fetch_id=fetch_id)
+            context.frontier.add(connection, outcome.children)
+            context.frontier.finish(connection, task, TaskState.DONE, error=outcome.note, fetch_id=fetch_id)
         return outcome.warnings
 
     # -- end of run ------------------------------------------------------------------------------------
@@ -518,7 +527,7 @@ class Crawler:
             outcome = reconcile(connection, run_id, distrusted=listing_courts(issues))
             unfinished = frontier.unfinished()
             status = "done" if not unfinished else "incomplete"
-            deferred = sorted({court for court, *_ in frontier.unfinished(("deferred",))})
+            deferred = sorted({court for court, *_ in frontier.unfinished((TaskState.DEFERRED,))})
             attention = sorted(counts)
             statistics = {
                 "run": run_id,
@@ -589,7 +598,7 @@ def _control_task(processor: Processor, court: Court, task: Task) -> TaskSpec:
     anything at all, its search works and an empty result is real."""
     window = processor.period or SearchRef.from_payload(task.payload).window
     spec = processor.search_task(court, SearchRef("", window, 1))
-    return TaskSpec("control", court.code, spec.url, {**spec.payload, "article": "*"})
+    return TaskSpec(TaskKind.CONTROL, court.code, spec.url, {**spec.payload, "article": "*"})
 
 
 def _court_stats(report: CourtReport) -> dict[str, Any]:

@@ -9,18 +9,32 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from warduty.store.schema import tasks
 from warduty.store.upsert import insert_for
 
-TaskKind = Literal["search", "card", "doc", "control"]
-TaskState = Literal["pending", "done", "failed", "deferred"]
+
+class TaskKind(StrEnum):
+    SEARCH = "search"  # a page of a search window's results
+    CONTROL = "control"  # a search with no article: does the court list anything at all?
+    CARD = "card"
+    DOC = "doc"  # an act's print view
+
+
+class TaskState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    DEFERRED = "deferred"  # a captcha was not solved; a resumed run tries again
+
+
 # Within one court, searches come before cards and cards before documents.
-_KIND_ORDER = {"control": 0, "search": 1, "card": 2, "doc": 3}
+_KIND_ORDER = {TaskKind.CONTROL: 0, TaskKind.SEARCH: 1, TaskKind.CARD: 2, TaskKind.DOC: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +69,7 @@ class Frontier:
                 "court_code": spec.court_code,
                 "url": spec.url,
                 "payload": spec.payload,
-                "state": "pending",
+                "state": TaskState.PENDING,
                 "attempts": 0,
             }
             for spec in specs
@@ -78,12 +92,14 @@ class Frontier:
                 .where(
                     tasks.c.run_id == self.run_id,
                     tasks.c.court_code == court_code,
-                    tasks.c.state == "pending",
+                    tasks.c.state == TaskState.PENDING,
                 )
                 .order_by(tasks.c.id)
                 .limit(limit)
             ).all()
-        found = [Task(r.id, r.kind, r.court_code, r.url, dict(r.payload or {}), r.attempts) for r in rows]
+        found = [
+            Task(r.id, TaskKind(r.kind), r.court_code, r.url, dict(r.payload or {}), r.attempts) for r in rows
+        ]
         return sorted(found, key=lambda t: (_KIND_ORDER.get(t.kind, 9), t.id))
 
     def finish(
@@ -115,7 +131,9 @@ class Frontier:
             ).all()
         return Counter({f"{kind}:{state}": n for kind, state, n in rows})
 
-    def unfinished(self, states: Sequence[str] = ("failed", "deferred")) -> list[tuple[str, str, str, str]]:
+    def unfinished(
+        self, states: Sequence[TaskState] = (TaskState.FAILED, TaskState.DEFERRED)
+    ) -> list[tuple[str, str, str, str]]:
         """(court, kind, url, error) of tasks that did not complete."""
         with self.engine.connect() as connection:
             rows = connection.execute(

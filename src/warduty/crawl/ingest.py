@@ -170,8 +170,14 @@ def store_card(
         "last_seen_run": run_id,
         "missing_since": None,
     }
+    # count=False: nothing here uses the insert/update split, and counting costs a SELECT per card.
     upsert(
-        connection, cases, [values], ["court_code", "docket", "case_number"], touch={"changed_run": run_id}
+        connection,
+        cases,
+        [values],
+        ["court_code", "docket", "case_number"],
+        touch={"changed_run": run_id},
+        count=False,
     )
     key = case_key(court_code, docket, card.case_number)
     case_id = int(connection.execute(_CASE_ID, key).scalar_one())

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select, update
 
 from warduty.courts import Court
-from warduty.crawl.frontier import TaskSpec
+from warduty.crawl.frontier import TaskKind, TaskSpec
 from warduty.crawl.ingest import (
     listing_signature,
     store_card,
@@ -154,7 +154,7 @@ class Processor:
         search = Search(
             article=ref.article, received_from=ref.window.start, received_to=ref.window.end, page=ref.page
         )
-        return TaskSpec("search", court.code, search_url(court, search), ref.to_payload())
+        return TaskSpec(TaskKind.SEARCH, court.code, search_url(court, search), ref.to_payload())
 
     def _window_row(
         self,
@@ -207,7 +207,7 @@ class Processor:
             if stored.get(row.case_number) == signature:
                 unchanged.append(row)
             else:
-                children.append(TaskSpec("card", court.code, row.card_url, info))
+                children.append(TaskSpec(TaskKind.CARD, court.code, row.card_url, info))
         touch_seen(connection, self.run_id, court.code, DOCKET, unchanged)
         return children
 
@@ -233,7 +233,7 @@ class Processor:
             listing=info,
         )
         children = [
-            TaskSpec("doc", court.code, doc_url, {"case_id": stored.case_id, "position": position})
+            TaskSpec(TaskKind.DOC, court.code, doc_url, {"case_id": stored.case_id, "position": position})
             for position, doc_url in stored.acts_to_fetch
         ]
         return ProcessOutcome(

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, exists, or_, select, update
 
+from warduty.crawl.frontier import TaskKind, TaskState
 from warduty.store.schema import cases, person_articles, persons, runs, searches, tasks
 
 
@@ -86,8 +87,8 @@ def unfinished_listings(connection: Connection, run_id: int) -> set[str]:
         select(tasks.c.court_code)
         .where(
             tasks.c.run_id == run_id,
-            tasks.c.kind.in_(["search", "control"]),
-            tasks.c.state != "done",
+            tasks.c.kind.in_([TaskKind.SEARCH, TaskKind.CONTROL]),
+            tasks.c.state != TaskState.DONE,
         )
         .distinct()
     ).scalars()

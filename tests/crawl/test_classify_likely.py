@@ -1,0 +1,70 @@
+"""The crawler tells classify_page which page it asked for; the text-marker shortcut must never change
+the answer the tree gives, on real pages and on every page the replica serves."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from warduty.courts import load_registry
+from warduty.crawl.archive import iter_run
+from warduty.crawl.client import ClientOptions
+from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.replica.population import generate_population
+from warduty.replica.server import ReplicaServer
+from warduty.store import make_engine, migrate, sync_courts
+from warduty.sudrf.encoding import charset_of, decode_page
+from warduty.sudrf.pages import PageState, classify_page
+
+AS_OF = date(2024, 4, 12)
+PAGES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "pages").glob("*.htm*"))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_likely_state_agrees_with_the_tree(path: Path) -> None:
+    html = decode_page(path.read_bytes())
+    plain = classify_page(html)
+    for likely in (PageState.RESULTS, PageState.DOCUMENT, PageState.CARD):
+        assert classify_page(html, likely) is plain
+
+
+def test_a_page_with_the_counter_and_no_table_is_not_taken_for_results() -> None:
+    html = (
+        "<html><body><p>Всего по запросу найдено — 0</p><p>Данных по запросу не обнаружено</p></body></html>"
+    )
+    assert classify_page(html, PageState.RESULTS) is PageState.EMPTY
+
+
+def test_document_markers_settle_a_print_view() -> None:
+    html = '<html><body><div id="doccont" align="right"></div><div id="content">ПРИГОВОР</div></body></html>'
+    assert classify_page(html, PageState.DOCUMENT) is PageState.DOCUMENT is classify_page(html)
+    assert classify_page("<html><body><p>doccont content</p></body></html>", PageState.DOCUMENT) is not (
+        PageState.DOCUMENT
+    )
+
+
+def test_every_page_of_a_replica_crawl_is_classified_alike(tmp_path: Path) -> None:
+    """Listings, cards, acts and empty results of both engines, as the crawler received them."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    migrate(engine)
+    registry = load_registry()
+    with engine.begin() as connection:
+        sync_courts(connection, registry)
+    courts = ["77GV0017", *[c.code for c in registry.select(crawlable=True) if c.engine != "standard"][:1]]
+    with ReplicaServer(generate_population(scale=0.1), as_of=AS_OF) as server:
+        client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
+        crawler = Crawler(engine, registry, client, tmp_path)
+        options = CrawlOptions(courts=courts, since=date(2023, 1, 1), until=AS_OF, retry_pause=0.01)
+        report = asyncio.run(crawler.run(options))
+    assert report.status == "done"
+    seen: set[PageState] = set()
+    for response in iter_run(tmp_path / "archive" / f"run-{report.run_id}"):
+        html = decode_page(response.body, charset_of(response.content_type))
+        plain = classify_page(html)
+        seen.add(plain)
+        for likely in (PageState.RESULTS, PageState.DOCUMENT):
+            assert classify_page(html, likely) is plain, response.url
+    assert {PageState.RESULTS, PageState.CARD} <= seen  # act print views: the synthetic test above
