@@ -12,7 +12,8 @@ import pytest
 from warduty.courts import load_registry
 from warduty.crawl.archive import iter_run
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions
+from warduty.crawl.crawler import CrawlOptions
+from warduty.jobs import new_crawler
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
@@ -56,7 +57,7 @@ def test_every_page_of_a_replica_crawl_is_classified_alike(tmp_path: Path) -> No
     courts = ["77GV0017", *[c.code for c in registry.select(crawlable=True) if c.engine != "standard"][:1]]
     with ReplicaServer(generate_population(scale=0.1), as_of=AS_OF) as server:
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = Crawler(engine, registry, client, tmp_path)
+        crawler = new_crawler(engine, client, tmp_path, registry=registry)
         options = CrawlOptions(courts=courts, since=date(2023, 1, 1), until=AS_OF, retry_pause=0.01)
         report = asyncio.run(crawler.run(options))
     assert report.status == "done"
