@@ -180,7 +180,7 @@ def _crawl_locked(
     courts_total = (
         len(options.courts)
         if options.courts
-        else len([c for c in registry.select(crawlable=True) if c.level in ("garrison", "district")])
+        else len([c for c in registry.select(crawlable=True) if c.first_instance])
     )
     pages = progress.add_task("pages fetched", total=None)
     finished_courts: set[str] = set()

@@ -29,6 +29,7 @@ from warduty.cli.app import app, console, print_table, settings_from
 from warduty.cli.crawl_cmd import run_crawl
 from warduty.config import Settings, check_number
 from warduty.crawl.crawler import CrawlOptions
+from warduty.privacy.pseudonym import Pseudonymiser, pseudonymiser
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
 from warduty.report import Briefing, build_briefing
@@ -108,11 +109,14 @@ def demo_command(
     copy_sqlite(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
     # The March 2024 briefings read the first database in another process while the crawl fills the copy
     # (the crawl leaves most of a core idle; a thread would compete with it for the interpreter).
+    pseudonyms = pseudonymiser(replace(settings, data_dir=latest_dir))  # the dashboard's, on the latest
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as background:
-        march_briefings = background.submit(_briefings, first.database_url, "2024-03", FIRST_AS_OF, out)
+        march_briefings = background.submit(
+            _briefings, first.database_url, "2024-03", FIRST_AS_OF, out, pseudonyms
+        )
         latest = _phase(settings, latest_dir, later_replica, quiet)
         briefings = march_briefings.result()
-    briefings += _briefings(latest.database_url, "2025-05", LATEST_AS_OF, out)
+    briefings += _briefings(latest.database_url, "2025-05", LATEST_AS_OF, out, pseudonyms)
 
     march = briefings[0]
     by_key = {f.key: f for f in march.figures}
@@ -135,10 +139,15 @@ def copy_sqlite(source: Path, target: Path) -> None:
         origin.backup(copy)
 
 
-def _briefings(database_url: str, month: str, as_of: date, out: Path) -> list[Briefing]:
+def _briefings(
+    database_url: str, month: str, as_of: date, out: Path, pseudonyms: Pseudonymiser
+) -> list[Briefing]:
     engine = make_engine(database_url)
     try:
-        return [build_briefing(engine, month, as_of, lang, out / f"{month}-{lang}") for lang in LANGS]
+        return [
+            build_briefing(engine, month, as_of, lang, out / f"{month}-{lang}", pseudonyms=pseudonyms)
+            for lang in LANGS
+        ]
     finally:
         engine.dispose()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
+from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report.export import FORMATS, ExportError, export_database
 from warduty.store import make_engine
 
@@ -25,7 +26,13 @@ def export_command(
     folder = out or settings.data_dir / "export"
     engine = make_engine(settings.database_url, create=False)
     try:
-        paths = export_database(engine, folder, fmt, show_names=names or settings.show_names)  # type: ignore[arg-type]
+        paths = export_database(
+            engine,
+            folder,
+            fmt,  # type: ignore[arg-type]
+            show_names=names or settings.show_names,
+            pseudonyms=pseudonymiser(settings),
+        )
     except ExportError as exc:
         fail(str(exc))
         return

@@ -9,6 +9,7 @@ from typing import cast
 import typer
 
 from warduty.cli.app import app, console, fail, settings_from
+from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report import build_briefing
 from warduty.report.briefing import Lang
 from warduty.stats.months import MonthError, last_day, parse_month
@@ -50,6 +51,7 @@ def report_command(
             cast(Lang, lang),
             folder,
             show_names=names or settings.show_names,
+            pseudonyms=pseudonymiser(settings),
         )
     except ValueError as exc:
         fail(str(exc))

@@ -160,7 +160,7 @@ class Crawler:
     def _courts(self, options: CrawlOptions) -> list[Court]:
         if options.courts:
             return [self.registry.by_code(code) for code in options.courts]
-        return [c for c in self.registry.select(crawlable=True) if c.level in ("garrison", "district")]
+        return [c for c in self.registry.select(crawlable=True) if c.first_instance]
 
     def _start_run(self, options: CrawlOptions, courts: list[Court]) -> tuple[int, bool]:
         """(run id, resumed?)."""
