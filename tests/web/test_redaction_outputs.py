@@ -198,7 +198,7 @@ def test_the_api_refuses_a_case_whose_text_would_still_name(
 ) -> None:
     settings, case_a, _ = seeded
     # A pseudonym that declines the name: the leftover check fires and the API answers 503, not the text.
-    monkeypatch.setattr("warduty.web.pseudonym.Pseudonymiser.pseudonym", lambda *args: "Воробьёву")
+    monkeypatch.setattr("warduty.privacy.pseudonym.Pseudonymiser.pseudonym", lambda *args: "Воробьёву")
     client = make_client(create_app(settings, rate=10_000, burst=10_000, warm=False))
     for url in (f"/api/v1/cases/{case_a}", f"/cases/{case_a}", f"/cases/{case_a}/archived"):
         response = client.get(url)
