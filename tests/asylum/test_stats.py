@@ -65,7 +65,8 @@ def test_record_wording_for_a_record_a_tie_and_a_non_high() -> None:
     ]
     assert (
         record_statement(series, "2020-02").text
-        == "9 in February 2020: the highest month on record (data from January 2020)"
+        == "9 in February 2020: a record: the highest month since the data begin in January 2020 "
+        "(previous high 5 in January 2020)"
     )
     assert record_statement(series, "2020-03").text.startswith("7 in March 2020: not a high")
     tie = record_statement(series, "2020-04")

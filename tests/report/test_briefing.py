@@ -13,11 +13,14 @@ from sqlalchemy import Engine, select
 from tests.stats import expected
 from tests.stats.conftest import AS_OF, pg_truth_db, population, truth_db  # noqa: F401  (fixtures)
 from tests.stats.load_truth import load_truth
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.replica.population import Population, generate_population
 from warduty.report import build_briefing
 from warduty.report.briefing import BriefingNameError
 from warduty.store import make_engine
 from warduty.store.schema import cases, persons
+
+PSEUDONYMS = Pseudonymiser(b"a test secret of the deployment, 32+ bytes")
 
 MOBILISATION = date(2022, 9, 21)
 
@@ -42,7 +45,7 @@ def test_briefing_figures_equal_the_population(
     tmp_path: Path,
     lang: str,
 ) -> None:
-    briefing = build_briefing(truth_db, "2024-03", AS_OF, lang, tmp_path)  # type: ignore[arg-type]
+    briefing = build_briefing(truth_db, "2024-03", AS_OF, lang, tmp_path, pseudonyms=PSEUDONYMS)  # type: ignore[arg-type]
     figures = _figures(briefing.figures_json)
     for figure in figures.values():
         assert figure["definition"] and figure["as_of"] == "2024-04-12" and isinstance(figure["cases"], int)
@@ -80,7 +83,7 @@ def test_briefing_figures_equal_the_population(
 
 
 def test_defendants_are_pseudonymised_unless_names_are_asked_for(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
-    hidden = build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "a")
+    hidden = build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "a", pseudonyms=PSEUDONYMS)
     shown = build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "b", show_names=True)
     with truth_db.connect() as connection:
         names = {
@@ -101,7 +104,7 @@ def test_a_briefing_that_would_name_a_defendant_is_refused(
 ) -> None:
     # A pseudonym that declines the name («Иванова И.И.»): the leftover check of warduty.privacy catches
     # it and nothing is written.
-    def declined(court: str, number: str, position: int) -> str:
+    def declined(self: Pseudonymiser, court: str, number: str, position: int) -> str:
         statement = (
             select(persons.c.name)
             .join(cases, cases.c.id == persons.c.case_id)
@@ -114,26 +117,26 @@ def test_a_briefing_that_would_name_a_defendant_is_refused(
         surname, first, *_ = name.split()
         return f"{surname}а {first[0]}."  # the genitive with an initial: «Иванова И.»
 
-    monkeypatch.setattr("warduty.report.text.pseudonym", declined)
+    monkeypatch.setattr(Pseudonymiser, "pseudonym", declined)
     with pytest.raises(BriefingNameError):
-        build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "out")
+        build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "out", pseudonyms=PSEUDONYMS)
     assert not (tmp_path / "out").exists()
 
 
 def test_briefing_refuses_bad_months_and_future_months(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
     with pytest.raises(ValueError, match="not a month"):
-        build_briefing(truth_db, "2024-3", AS_OF, "en", tmp_path)
+        build_briefing(truth_db, "2024-3", AS_OF, "en", tmp_path, pseudonyms=PSEUDONYMS)
     with pytest.raises(ValueError, match="after the as-of date"):
-        build_briefing(truth_db, "2024-05", AS_OF, "en", tmp_path)
+        build_briefing(truth_db, "2024-05", AS_OF, "en", tmp_path, pseudonyms=PSEUDONYMS)
     with pytest.raises(ValueError, match="language"):
-        build_briefing(truth_db, "2024-03", AS_OF, "de", tmp_path)  # type: ignore[arg-type]
+        build_briefing(truth_db, "2024-03", AS_OF, "de", tmp_path, pseudonyms=PSEUDONYMS)  # type: ignore[arg-type]
 
 
 def test_full_scale_acceptance_march_2024(tmp_path: Path) -> None:
     """FULL SCALE (about 15 s): the issue's acceptance figures from the whole replica as of 2024-04-12."""
     engine = make_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
     load_truth(engine, generate_population(scale=1.0), AS_OF)
-    briefing = build_briefing(engine, "2024-03", AS_OF, "en", tmp_path / "out")
+    briefing = build_briefing(engine, "2024-03", AS_OF, "en", tmp_path / "out", pseudonyms=PSEUDONYMS)
     figures = _figures(briefing.figures_json)
     assert figures["sentences_month"]["value"] == 684
     assert figures["sentences_record"]["value"]["is_record"] is True  # type: ignore[index]
@@ -165,8 +168,16 @@ def test_briefing_on_postgresql_equals_sqlite(
     tmp_path: Path,
 ) -> None:
     """The team backend: every figure of the briefing, computed on PostgreSQL, equals SQLite's."""
-    on_pg = _figures(build_briefing(pg_truth_db, "2024-03", AS_OF, "en", tmp_path / "pg").figures_json)
-    on_sqlite = _figures(build_briefing(truth_db, "2024-03", AS_OF, "en", tmp_path / "lite").figures_json)
+    on_pg = _figures(
+        build_briefing(
+            pg_truth_db, "2024-03", AS_OF, "en", tmp_path / "pg", pseudonyms=PSEUDONYMS
+        ).figures_json
+    )
+    on_sqlite = _figures(
+        build_briefing(
+            truth_db, "2024-03", AS_OF, "en", tmp_path / "lite", pseudonyms=PSEUDONYMS
+        ).figures_json
+    )
     assert on_pg.keys() == on_sqlite.keys() and len(on_pg) > 10
     differing = {k for k in on_pg if on_pg[k] != on_sqlite[k]}
     assert differing == set(), {k: (on_pg[k]["value"], on_sqlite[k]["value"]) for k in sorted(differing)}

@@ -14,8 +14,11 @@ from typer.testing import CliRunner
 
 from tests.stats.conftest import pg_truth_db, population, truth_db  # noqa: F401  (fixtures)
 from warduty.cli import app
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report.export import ExportError, export_database
 from warduty.store.schema import cases, persons
+
+PSEUDONYMS = Pseudonymiser(b"a test secret of the deployment, 32+ bytes")
 
 
 def _count(engine: Engine, table: object) -> int:
@@ -29,7 +32,7 @@ def _names(engine: Engine) -> set[str]:
 
 
 def test_csv_export_is_pseudonymised(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
-    paths = export_database(truth_db, tmp_path, "csv")
+    paths = export_database(truth_db, tmp_path, "csv", pseudonyms=PSEUDONYMS)
     assert {p.name for p in paths} == {
         "cases.csv",
         "persons.csv",
@@ -48,13 +51,13 @@ def test_csv_export_is_pseudonymised(truth_db: Engine, tmp_path: Path) -> None: 
 
 
 def test_parquet_and_sqlite_exports(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
-    export_database(truth_db, tmp_path / "pq", "parquet")
+    export_database(truth_db, tmp_path / "pq", "parquet", pseudonyms=PSEUDONYMS)
     assert pq.read_table(tmp_path / "pq" / "cases.parquet").num_rows == _count(truth_db, cases)
     series = pq.read_table(tmp_path / "pq" / "monthly_series.parquet").to_pylist()
     assert {"article": "337", "metric": "received", "month": "2024-02"} in [
         {k: r[k] for k in ("article", "metric", "month")} for r in series
     ]
-    paths = export_database(truth_db, tmp_path / "db", "sqlite")
+    paths = export_database(truth_db, tmp_path / "db", "sqlite", pseudonyms=PSEUDONYMS)
     with sqlite3.connect(paths[0]) as db:
         assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == _count(truth_db, cases)
         assert db.execute("SELECT count(*) FROM persons WHERE name LIKE 'D-%'").fetchone()[0] > 0
@@ -65,7 +68,7 @@ def test_parquet_and_sqlite_exports(truth_db: Engine, tmp_path: Path) -> None:  
 
 def test_unknown_export_format_is_refused(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
     with pytest.raises(ExportError, match="format"):
-        export_database(truth_db, tmp_path, "xlsx")  # type: ignore[arg-type]
+        export_database(truth_db, tmp_path, "xlsx", pseudonyms=PSEUDONYMS)  # type: ignore[arg-type]
 
 
 def _env(engine: Engine, tmp_path: Path) -> dict[str, str]:
@@ -117,8 +120,8 @@ def test_exports_from_postgresql_equal_those_from_sqlite(
     pg_truth_db: Engine,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    from_pg = export_database(pg_truth_db, tmp_path / "pg", "csv")
-    from_sqlite = export_database(truth_db, tmp_path / "lite", "csv")
+    from_pg = export_database(pg_truth_db, tmp_path / "pg", "csv", pseudonyms=PSEUDONYMS)
+    from_sqlite = export_database(truth_db, tmp_path / "lite", "csv", pseudonyms=PSEUDONYMS)
     assert [p.name for p in from_pg] == [p.name for p in from_sqlite]
     for pg_file, lite_file in zip(from_pg, from_sqlite, strict=True):
         assert pg_file.read_text(encoding="utf-8") == lite_file.read_text(encoding="utf-8"), pg_file.name

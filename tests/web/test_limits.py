@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.web.conftest import DemoDb, serving
 from warduty.cli import app as cli_app
-from warduty.report.figures import BriefingData
+from warduty.stats.figures import BriefingData
 from warduty.web import create_app, statistics
 from warduty.web.context import FigureCache
 from warduty.web.security import CostLimit, OverCostLimit, check_forwarded_allow_ips

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert
 
 from tests.web.conftest import AS_OF, DemoDb, make_client
-from warduty.report.figures import compute
 from warduty.stats import Filters, Metric, MoscowReading, monthly_series, record, region_ranking
+from warduty.stats.figures import compute
 from warduty.store import make_engine
 from warduty.store.schema import runs
 from warduty.web import create_app

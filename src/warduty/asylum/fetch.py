@@ -26,6 +26,7 @@ from warduty.asylum.unhcr import DATASET as UNHCR_DATASET
 from warduty.asylum.unhcr import SOURCE as UNHCR_SOURCE
 from warduty.asylum.unhcr import unhcr_items
 from warduty.crawl.client import RETRY_STATUSES, ClientOptions, FetchError, FetchResult, HttpClient
+from warduty.stats.months import month_at, month_index
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def split_window(since: str, until: str) -> tuple[tuple[str, str], tuple[str, st
 
 def _period_index(period: str) -> tuple[str, int]:
     if len(period) == 7 and period[4] == "-" and period[5] != "Q":
-        return "M", int(period[:4]) * 12 + int(period[5:]) - 1
+        return "M", month_index(period)
     if len(period) == 7 and period[4:6] == "-Q":
         return "Q", int(period[:4]) * 4 + int(period[6]) - 1
     return "A", int(period)
@@ -191,7 +192,7 @@ def _period_index(period: str) -> tuple[str, int]:
 
 def _period_text(kind: str, index: int) -> str:
     if kind == "M":
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+        return month_at(index)
     if kind == "Q":
         return f"{index // 4:04d}-Q{index % 4 + 1}"
     return f"{index:04d}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from warduty.asylum.codes import EU27_MEMBERS, is_aggregate_geo
 from warduty.asylum.model import AsylumObservation
 from warduty.asylum.snapshot import DERIVED_SUM_GEO
+from warduty.stats.months import shift
 
 GEO_SCOPES = ("reporting", "eu27", "eu27_published")
 EU27_AGGREGATE = "EU27_2020"
@@ -76,10 +77,7 @@ class RecognitionRate:
     rate: float
 
 
-def shift_month(period: str, months: int) -> str:
-    year, month = int(period[:4]), int(period[5:7])
-    index = year * 12 + month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+shift_month = shift  # the one month arithmetic (warduty.stats.months), by the name asylum code uses
 
 
 def monthly_series(

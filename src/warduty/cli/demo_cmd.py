@@ -30,6 +30,7 @@ from warduty.cli.crawl_cmd import crawl_with_display
 from warduty.config import Settings, check_number
 from warduty.crawl.crawler import CrawlOptions
 from warduty.jobs import prepare_store, write_briefing
+from warduty.privacy.pseudonym import Pseudonymiser, pseudonymiser
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
 from warduty.report import Briefing
@@ -105,11 +106,14 @@ def demo_command(
     copy_sqlite(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
     # The March 2024 briefings read the first database in another process while the crawl fills the copy
     # (the crawl leaves most of a core idle; a thread would compete with it for the interpreter).
+    pseudonyms = pseudonymiser(replace(settings, data_dir=latest_dir))  # the dashboard's, on the latest
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as background:
-        march_briefings = background.submit(_briefings, first.database_url, "2024-03", FIRST_AS_OF, out)
+        march_briefings = background.submit(
+            _briefings, first.database_url, "2024-03", FIRST_AS_OF, out, pseudonyms
+        )
         latest = _phase(settings, latest_dir, later_replica, quiet)
         briefings = march_briefings.result()
-    briefings += _briefings(latest.database_url, "2025-05", LATEST_AS_OF, out)
+    briefings += _briefings(latest.database_url, "2025-05", LATEST_AS_OF, out, pseudonyms)
 
     march = briefings[0]
     by_key = {f.key: f for f in march.figures}
@@ -132,8 +136,13 @@ def copy_sqlite(source: Path, target: Path) -> None:
         origin.backup(copy)
 
 
-def _briefings(database_url: str, month: str, as_of: date, out: Path) -> list[Briefing]:
-    return [write_briefing(database_url, month, as_of, lang, out / f"{month}-{lang}") for lang in LANGS]
+def _briefings(
+    database_url: str, month: str, as_of: date, out: Path, pseudonyms: Pseudonymiser
+) -> list[Briefing]:
+    return [
+        write_briefing(database_url, month, as_of, lang, out / f"{month}-{lang}", pseudonyms=pseudonyms)
+        for lang in LANGS
+    ]
 
 
 _HEADLINE_KEYS = (

@@ -9,6 +9,7 @@ import typer
 
 from warduty.cli.app import app, console, fail, settings_from
 from warduty.jobs import export
+from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report.export import FORMATS, ExportError, Format
 
 
@@ -26,7 +27,11 @@ def export_command(
     folder = out or settings.data_dir / "export"
     try:
         paths = export(
-            settings.database_url, folder, cast(Format, fmt), show_names=names or settings.show_names
+            settings.database_url,
+            folder,
+            cast(Format, fmt),
+            show_names=names or settings.show_names,
+            pseudonyms=pseudonymiser(settings),
         )
     except ExportError as exc:
         fail(str(exc))

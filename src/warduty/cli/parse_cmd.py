@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from warduty.cli.app import app, console, fail, print_json
 from warduty.privacy import RedactionError, redact_values
 from warduty.privacy.pages import names_on_page
-from warduty.report.pseudonym import pseudonym
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.sudrf import PageFormatError, PageState, ParsedPage, decode_page, page_to_dict, parse_page
 from warduty.sudrf.markup import check_depth
 
@@ -19,7 +20,9 @@ _BINARY = bytes(b for b in range(32) if b not in b"\t\n\f\r")
 
 def _pseudonymised(page: ParsedPage, result: dict[str, object]) -> dict[str, object]:
     """``result`` with every form of every name the page gives replaced by a pseudonym."""
-    aliases = {p.name: pseudonym("", p.case_number or "", p.position) for p in names_on_page(page)}
+    # A page from a file belongs to no store: a one-off secret, so its pseudonyms link to nothing.
+    pseudonyms = Pseudonymiser(secrets.token_bytes(32))
+    aliases = {p.name: pseudonyms.pseudonym("", p.case_number or "", p.position) for p in names_on_page(page)}
     redacted: dict[str, object] = redact_values(result, aliases)
     return redacted
 

@@ -10,6 +10,7 @@ import typer
 
 from warduty.cli.app import app, console, fail, settings_from
 from warduty.jobs import write_briefing
+from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report.briefing import Lang
 from warduty.stats.months import MonthError, last_day, parse_month
 
@@ -48,6 +49,7 @@ def report_command(
             cast(Lang, lang),
             folder,
             show_names=names or settings.show_names,
+            pseudonyms=pseudonymiser(settings),
         )
     except ValueError as exc:
         fail(str(exc))

@@ -20,6 +20,8 @@ Level = Literal["garrison", "district", "appeal", "cassation", "supreme"]
 Engine = Literal["standard", "vintage"]
 
 LEVELS: tuple[Level, ...] = ("garrison", "district", "appeal", "cassation", "supreme")
+# Garrison courts try cases first; so do district courts for special categories.
+FIRST_INSTANCE_LEVELS: tuple[Level, ...] = ("garrison", "district")
 ENGINES: tuple[Engine, ...] = ("standard", "vintage")
 STATUS_FLAGS = frozenset({"ABROAD_RUSSIAN_BASE", "OCCUPIED_UKRAINE_2022_NEW", "CRIMEA_OCCUPIED_2014"})
 MOSCOW_OBLAST = "Московская область"
@@ -82,8 +84,8 @@ class Court:
 
     @property
     def first_instance(self) -> bool:
-        """Garrison courts try cases first; so do district courts for special categories."""
-        return self.level in ("garrison", "district")
+        """Whether the court tries cases first (:data:`FIRST_INSTANCE_LEVELS`)."""
+        return self.level in FIRST_INSTANCE_LEVELS
 
     @property
     def abroad(self) -> bool:

@@ -170,6 +170,13 @@ class RunContext:
     processor: Processor
 
 
+def courts_to_crawl(registry: CourtRegistry, options: CrawlOptions) -> list[Court]:
+    """The courts a crawl with ``options`` visits: the chosen ones, else every first-instance court."""
+    if options.courts:
+        return [registry.by_code(code) for code in options.courts]
+    return [c for c in registry.select(crawlable=True) if c.first_instance]
+
+
 class Crawler:
     def __init__(
         self,
@@ -193,11 +200,6 @@ class Crawler:
         self._issues: list[PageIssue] = []  # pages of the current run that were not understood
 
     # -- run lifecycle ---------------------------------------------------------------------------------
-
-    def _courts(self, options: CrawlOptions) -> list[Court]:
-        if options.courts:
-            return [self.registry.by_code(code) for code in options.courts]
-        return [c for c in self.registry.select(crawlable=True) if c.level in ("garrison", "district")]
 
     def _start_run(self, options: CrawlOptions, courts: list[Court]) -> tuple[int, bool]:
         """(run id, resumed?)."""
@@ -281,7 +283,7 @@ class Crawler:
         releases it), else its own. Raises :class:`CrawlLocked`, before any run row is written, when
         another crawl holds the database.
         """
-        courts = self._courts(options)
+        courts = courts_to_crawl(self.registry, options)
         if lock is None:
             lock = CrawlLock(self.engine)
             lock.acquire()

@@ -5,7 +5,7 @@ a client or a crawler by hand. Nothing here prints: progress goes to the callbac
 """
 
 from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, fetch_asylum
-from warduty.jobs.crawl import client_options, crawl_courts, new_crawler, reparse_archive, run_crawl
+from warduty.jobs.crawl import client_options, new_crawler, reparse_archive, run_crawl
 from warduty.jobs.outputs import export, write_briefing
 from warduty.jobs.store import OpenedStore, open_store, prepare_store
 
@@ -14,7 +14,6 @@ __all__ = [
     "AsylumFetchFailed",
     "OpenedStore",
     "client_options",
-    "crawl_courts",
     "export",
     "fetch_asylum",
     "new_crawler",

@@ -10,17 +10,16 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from warduty.config import Settings
-from warduty.courts import Court, CourtRegistry, load_registry
+from warduty.courts import CourtRegistry, load_registry
 from warduty.crawl.captcha import CaptchaSolver
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport
+from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport, courts_to_crawl
 from warduty.crawl.lock import CrawlLock
 from warduty.crawl.reparse import ReparseReport, reparse
 from warduty.jobs.store import open_store, prepare_store
 from warduty.store import make_engine, require_writable
 
 # Courts that have a sudrf case search (the higher courts' sites do not list first-instance cases).
-SEARCHED_LEVELS = ("garrison", "district")
 
 
 def client_options(settings: Settings) -> ClientOptions:
@@ -54,13 +53,6 @@ def new_crawler(
     )
 
 
-def crawl_courts(registry: CourtRegistry, options: CrawlOptions) -> list[Court]:
-    """The courts a crawl with ``options`` visits: the chosen ones, else every court with a case search."""
-    if options.courts:
-        return [registry.by_code(code) for code in options.courts]
-    return [c for c in registry.select(crawlable=True) if c.level in SEARCHED_LEVELS]
-
-
 def run_crawl(
     settings: Settings,
     options: CrawlOptions,
@@ -91,7 +83,7 @@ def run_crawl(
             on_progress=on_progress,
         )
         if on_start is not None:
-            on_start(len(crawl_courts(registry, options)))
+            on_start(len(courts_to_crawl(registry, options)))
         return asyncio.run(crawler.run(options, lock))
     finally:
         lock.release()

@@ -43,6 +43,12 @@ _GROUP_OF_ARTICLE: dict[str, Group] = {
     "334": "violence_against_superior",
     "339": "malingering",
 }
+# The articles of each group that has its own (Chapter 33 only), in the order of GROUPS.
+GROUP_ARTICLES: dict[str, tuple[str, ...]] = {
+    group: tuple(sorted(a for a, g in _GROUP_OF_ARTICLE.items() if g == group))
+    for group in GROUPS
+    if group in _GROUP_OF_ARTICLE.values()
+}
 
 # Chapters of the Special Part of the Criminal Code as (first, last, chapter) by article number.
 _CHAPTERS: tuple[tuple[float, float, int], ...] = (

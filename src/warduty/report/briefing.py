@@ -12,13 +12,14 @@ from typing import Literal
 from sqlalchemy import Engine
 
 from warduty.privacy import redactor
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report.asylum_note import asylum_note
 from warduty.report.blocks import to_html, to_markdown
 from warduty.report.charts import render_charts
-from warduty.report.figures import ARTICLE, BriefingData, Figure, compute
 from warduty.report.text import briefing_blocks
 from warduty.report.words import words_for
 from warduty.stats.definitions import DEFINITIONS, Filters
+from warduty.stats.figures import ARTICLE, BriefingData, Figure, compute
 from warduty.stats.months import first_day, last_day, parse_month
 from warduty.stats.shares import PublishedVerdict, published_verdicts
 
@@ -53,9 +54,20 @@ def _check_no_names(markdown: str, html: str, verdicts: Sequence[PublishedVerdic
 
 
 def build_briefing(
-    engine: Engine, month: str, as_of: date, lang: Lang, out_dir: Path, *, show_names: bool = False
+    engine: Engine,
+    month: str,
+    as_of: date,
+    lang: Lang,
+    out_dir: Path,
+    *,
+    show_names: bool = False,
+    pseudonyms: Pseudonymiser | None = None,
 ) -> Briefing:
-    """Compute the figures for ``month`` as of ``as_of`` and write the briefing files into ``out_dir``."""
+    """Compute the figures for ``month`` as of ``as_of`` and write the briefing files into ``out_dir``.
+    Defendants appear under ``pseudonyms`` (the deployment's, :meth:`Pseudonymiser.of_data_dir`, so
+    they carry the names the dashboard and exports give them) unless ``show_names``."""
+    if not show_names and pseudonyms is None:
+        raise ValueError("a briefing without names needs the deployment's pseudonymiser")
     month = parse_month(month)
     words = words_for(lang)
     data = compute(engine, month, as_of)
@@ -64,7 +76,7 @@ def build_briefing(
         verdicts = published_verdicts(
             connection, Filters(articles=(ARTICLE,), since=first_day(month), until=last_day(month)), limit=10
         )
-    title, blocks = briefing_blocks(data, words, note, verdicts, show_names)
+    title, blocks = briefing_blocks(data, words, note, verdicts, None if show_names else pseudonyms)
     markdown_text, html_text = to_markdown(blocks), to_html(blocks, title, lang)
     if not show_names:
         _check_no_names(markdown_text, html_text, verdicts)

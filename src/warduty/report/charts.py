@@ -16,8 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from warduty.report.figures import BriefingData, MetricView
 from warduty.report.words import Words
+from warduty.stats.figures import BriefingData, MetricView
 
 RECEIVED_COLOUR = "#7a8fa6"
 SENTENCES_COLOUR = "#b2182b"

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Table, select
 
 from warduty.law import WATCHED_ARTICLES
 from warduty.privacy import RedactionError, redact_values
-from warduty.report.pseudonym import pseudonym
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.stats.definitions import DEFINITIONS, Filters
 from warduty.stats.series import count
 from warduty.store.schema import acts, cases, events, persons
@@ -46,7 +46,7 @@ class ExportError(ValueError):
     """The export cannot be written as asked."""
 
 
-def _aliases(connection: Connection) -> dict[int, dict[str, str]]:
+def _aliases(connection: Connection, pseudonyms: Pseudonymiser) -> dict[int, dict[str, str]]:
     """Case id -> {defendant's name as stored: pseudonym} for every named person."""
     statement = select(
         persons.c.case_id, persons.c.position, persons.c.name, cases.c.court_code, cases.c.case_number
@@ -54,12 +54,13 @@ def _aliases(connection: Connection) -> dict[int, dict[str, str]]:
     aliases: dict[int, dict[str, str]] = {}
     for row in connection.execute(statement.where(persons.c.name.is_not(None), persons.c.hidden.is_(False))):
         if row.name.strip():
-            alias = pseudonym(row.court_code, row.case_number, row.position)
+            alias = pseudonyms.pseudonym(row.court_code, row.case_number, row.position)
             aliases.setdefault(row.case_id, {})[row.name] = alias
     return aliases
 
 
-def _rows(connection: Connection, name: str, show_names: bool) -> Iterator[dict[str, Any]]:
+def _rows(connection: Connection, name: str, pseudonyms: Pseudonymiser | None) -> Iterator[dict[str, Any]]:
+    """The table's rows; persons named under ``pseudonyms`` (as stored when it is None)."""
     table = TABLES[name]
     if name != "persons":
         for row in connection.execute(select(table).order_by(table.c.id)):
@@ -73,8 +74,10 @@ def _rows(connection: Connection, name: str, show_names: bool) -> Iterator[dict[
     for row in connection.execute(statement):
         values = dict(row._mapping)
         court, number = values.pop("court_code"), values.pop("case_number")
-        if not show_names:
-            values["name"] = None if values["hidden"] else pseudonym(court, number, values["position"])
+        if pseudonyms is not None:
+            values["name"] = (
+                None if values["hidden"] else pseudonyms.pseudonym(court, number, values["position"])
+            )
         yield values
 
 
@@ -111,17 +114,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def export_database(engine: Engine, out_dir: Path, fmt: Format, *, show_names: bool = False) -> list[Path]:
-    """Write cases, persons, events, acts and the monthly series into ``out_dir``; return the files."""
+def export_database(
+    engine: Engine,
+    out_dir: Path,
+    fmt: Format,
+    *,
+    show_names: bool = False,
+    pseudonyms: Pseudonymiser | None = None,
+) -> list[Path]:
+    """Write cases, persons, events, acts and the monthly series into ``out_dir``; return the files.
+    Defendants appear under ``pseudonyms`` (the deployment's, :meth:`Pseudonymiser.of_data_dir`: the
+    names the dashboard and briefings give them) unless ``show_names``."""
+    if not show_names and pseudonyms is None:
+        raise ExportError("an export without names needs the deployment's pseudonymiser")
     if fmt not in FORMATS:
         raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     with engine.connect() as connection:
-        aliases = {} if show_names else _aliases(connection)
+        hide = None if show_names else pseudonyms
+        aliases = {} if hide is None else _aliases(connection, hide)
         tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
         for name, table in TABLES.items():
             rows = [
                 _redacted(name, {k: _plain(v) for k, v in row.items()}, aliases)
-                for row in _rows(connection, name, show_names)
+                for row in _rows(connection, name, hide)
             ]
             tables[name] = ([c.name for c in table.columns], rows)
         tables["monthly_series"] = (list(SERIES_COLUMNS), monthly_series_rows(connection))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report.asylum_note import AsylumNote
 from warduty.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock
-from warduty.report.figures import BriefingData
-from warduty.report.pseudonym import pseudonym
 from warduty.report.words import Words, ru_plural
 from warduty.stats.definitions import DEFINITIONS
+from warduty.stats.figures import BriefingData
 from warduty.stats.outcomes import OUTCOME_LABELS
+from warduty.stats.records import record_phrase
 from warduty.stats.shares import PublishedVerdict
 
 ARTICLE_NAMES = {
@@ -22,19 +23,7 @@ ARTICLE_NAMES = {
 
 
 def _record_phrase(data: BriefingData, w: Words) -> str:
-    rec, ru = data.sentences.record, w.lang == "ru"
-    start = w.month(data.sentences.series[0].month)
-    if rec.is_record:
-        previous = rec.previous_high
-        before = f" {w.number(previous.value)} {w.in_month(previous.month)}" if previous else ""
-        if ru:
-            first = w.since_month(data.sentences.series[0].month)
-            return f"это рекорд за всё время наблюдений (с {first}); прежний максимум —{before}"
-        return f"a record: the highest month since the data begin in {start}; the previous high was{before}"
-    if rec.notable_since:
-        since = w.month(rec.notable_since)
-        return f"больше всего с {w.since_month(rec.notable_since)}" if ru else f"the most since {since}"
-    return "не рекорд" if ru else "not a high"
+    return record_phrase(data.sentences.record, "ru" if w.lang == "ru" else "en")
 
 
 def _lead(data: BriefingData, w: Words) -> list[Block]:
@@ -234,20 +223,23 @@ _PUNISHMENT_KEYS = {
 }
 
 
-def _defendant(verdict: PublishedVerdict, ru: bool, show_names: bool) -> str:
-    if show_names:
+def _defendant(verdict: PublishedVerdict, ru: bool, pseudonyms: Pseudonymiser | None) -> str:
+    if pseudonyms is None:
         return verdict.name or ("скрыто" if ru else "hidden")
-    return pseudonym(verdict.court_code, verdict.case_number, verdict.position)
+    return pseudonyms.pseudonym(verdict.court_code, verdict.case_number, verdict.position)
 
 
-def _verdict_list(verdicts: Sequence[PublishedVerdict], w: Words, show_names: bool) -> list[Block]:
+def _verdict_list(
+    verdicts: Sequence[PublishedVerdict], w: Words, pseudonyms: Pseudonymiser | None
+) -> list[Block]:
+    show_names = pseudonyms is None
     if not verdicts:
         return []
     ru = w.lang == "ru"
     rows = tuple(
         (
             v.court_code, v.case_number,
-            _defendant(v, ru, show_names),
+            _defendant(v, ru, pseudonyms),
             w.mix_label(_PUNISHMENT_KEYS.get(v.punishment or "", "other_punishment")),
         )
         for v in verdicts
@@ -270,8 +262,9 @@ def briefing_blocks(
     w: Words,
     asylum: AsylumNote | None,
     verdicts: Sequence[PublishedVerdict],
-    show_names: bool,
+    pseudonyms: Pseudonymiser | None,
 ) -> tuple[str, list[Block]]:
+    """The briefing's title and blocks; defendants under ``pseudonyms``, or named when it is None."""
     ru = w.lang == "ru"
     title = (
         f"Самовольное оставление части: {w.month(data.month)}" if ru
@@ -290,5 +283,5 @@ def briefing_blocks(
     blocks += _asylum(asylum, w)
     blocks += _caveats(data, w)
     blocks += _definitions(w)
-    blocks += _verdict_list(verdicts, w, show_names)
+    blocks += _verdict_list(verdicts, w, pseudonyms)
     return title, blocks

@@ -5,25 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from warduty.report.figures import BriefingData
+from warduty.stats.months import EN_MONTHS, RU_MONTHS, RU_MONTHS_OF, in_month, month_name, since_month
 
-EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-RU_MONTHS = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
-RU_MONTHS_IN = (
-    "январе", "феврале", "марте", "апреле", "мае", "июне",
-    "июле", "августе", "сентябре", "октябре", "ноябре", "декабре",
-)  # fmt: skip
-RU_MONTHS_OF = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
+if TYPE_CHECKING:
+    from warduty.stats.figures import BriefingData
+
 MIX_LABELS = {
     "suspended": ("suspended", "условно"),
     "real": ("real prison term", "реальный срок"),
@@ -49,10 +35,10 @@ class Words:
         return "n/a" if share is None else f"{share * 100:.0f}%"
 
     def month(self, month: str) -> str:
-        return f"{EN_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+        return month_name(month, "en")
 
     def in_month(self, month: str) -> str:
-        return f"in {self.month(month)}"
+        return in_month(month, "en")
 
     def short_month(self, month: str) -> str:
         return f"{EN_MONTHS[int(month[5:7]) - 1][:3]} {month[:4]}"
@@ -64,7 +50,7 @@ class Words:
         return en
 
     def since_month(self, month: str) -> str:
-        return self.month(month)
+        return since_month(month, "en")
 
     def mix_label(self, key: str) -> str:
         return MIX_LABELS[key][0]
@@ -102,10 +88,10 @@ class RussianWords(Words):
         return "н/д" if share is None else f"{share * 100:.0f}%"
 
     def month(self, month: str) -> str:
-        return f"{RU_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+        return month_name(month, "ru")
 
     def in_month(self, month: str) -> str:
-        return f"в {RU_MONTHS_IN[int(month[5:7]) - 1]} {month[:4]}"
+        return in_month(month, "ru")
 
     def short_month(self, month: str) -> str:
         return f"{RU_MONTHS[int(month[5:7]) - 1][:3]} {month[:4]}"
@@ -117,7 +103,7 @@ class RussianWords(Words):
         return ru
 
     def since_month(self, month: str) -> str:
-        return f"{RU_MONTHS_OF[int(month[5:7]) - 1]} {month[:4]}"
+        return since_month(month, "ru")
 
     def mix_label(self, key: str) -> str:
         return MIX_LABELS[key][1]

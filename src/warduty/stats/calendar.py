@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-from calendar import monthrange
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+
+from warduty.stats.months import first_day, last_day
 
 KINDS = ("holiday", "transferred_day_off", "working_weekend")
 
@@ -80,5 +81,4 @@ def working_days_between(first: date, last: date) -> int:
 
 def working_days(month: str) -> int:
     """Working days in a month given as ``YYYY-MM``."""
-    year, number = int(month[:4]), int(month[5:7])
-    return working_days_between(date(year, number, 1), date(year, number, monthrange(year, number)[1]))
+    return working_days_between(first_day(month), last_day(month))

@@ -13,10 +13,8 @@ from typing import Literal
 Metric = Literal["received", "sentences"]
 METRICS: tuple[Metric, ...] = ("received", "sentences")
 MOBILISATION_START = date(2022, 9, 21)  # decree No. 647
-FIRST_INSTANCE_LEVELS = ("garrison", "district")
 FIRST_INSTANCE_DOCKET = "criminal-1"
 APPELLATE_COURT = "50AV0000"  # Vlasikha, Moscow Oblast: appeals only, never a region's first instance
-MOSCOW_OBLAST = "Московская область"
 MOSCOW_CITY = "Город Москва"
 MOSCOW_BOTH_RU = "Москва и Московская область"
 MOSCOW_BOTH_EN = "Moscow city and Moscow Oblast"

@@ -16,17 +16,18 @@ from sqlalchemy import (
     and_,
     extract,
     func,
+    or_,
     select,
 )
 
+from warduty.courts.registry import FIRST_INSTANCE_LEVELS
 from warduty.stats.definitions import (
     APPELLATE_COURT,
     FIRST_INSTANCE_DOCKET,
-    FIRST_INSTANCE_LEVELS,
     Filters,
     Metric,
 )
-from warduty.stats.outcomes import results_of
+from warduty.stats.outcomes import Outcome, results_of
 from warduty.store.schema import cases, courts, person_articles, persons
 
 Dimension = Literal["month", "article", "part_group", "court", "region", "circuit"]
@@ -47,6 +48,17 @@ def verdict_results(connection: Connection) -> list[str]:
     """The distinct defendant results stored that state a verdict."""
     rows = connection.execute(select(persons.c.result).distinct().where(persons.c.result.is_not(None)))
     return results_of("verdict", (row[0] for row in rows))
+
+
+def outcome_condition(
+    connection: Connection, column: ColumnElement[Any], outcome: Outcome
+) -> ColumnElement[bool]:
+    """``column`` (a result as the court printed it) states ``outcome`` by
+    :func:`warduty.stats.outcomes.classify_outcome`: the one classifier, applied to the distinct stored
+    strings (no result at all is ``pending``)."""
+    rows = connection.execute(select(column).distinct().where(column.is_not(None)))
+    matching = column.in_(results_of(outcome, (row[0] for row in rows)))
+    return or_(matching, column.is_(None)) if outcome == "pending" else matching
 
 
 def base_from() -> FromClause:
@@ -102,10 +114,18 @@ def counted_unit(metric: Metric) -> ColumnElement[Any]:
 
 
 def count_statement(
-    metric: Metric, filters: Filters, by: Sequence[Dimension], verdicts: Sequence[str]
+    metric: Metric,
+    filters: Filters,
+    by: Sequence[Dimension],
+    verdicts: Sequence[str],
+    *,
+    cases_only: bool = False,
 ) -> Select[Any]:
+    """Counts of ``metric``; ``cases_only``: of the distinct cases behind them instead (a sentence
+    counts a defendant: two sentenced in one case are one case)."""
     columns = [column for dimension in by for column in dimension_columns(metric, dimension)]
-    value = func.count(counted_unit(metric).distinct()).label("value")
+    unit = cases.c.id if cases_only else counted_unit(metric)
+    value = func.count(unit.distinct()).label("value")
     statement = (
         select(*columns, value).select_from(base_from()).where(and_(*conditions(metric, filters, verdicts)))
     )
@@ -124,3 +144,39 @@ def units_statement(metric: Metric, filters: Filters, verdicts: Sequence[str]) -
         .where(and_(*conditions(metric, filters, verdicts)))
         .distinct()
     )
+
+
+def case_ids(
+    connection: Connection,
+    metric: Metric,
+    filters: Filters,
+    *,
+    outcome: Outcome | None = None,
+    region: str | None = None,
+) -> Select[Any]:
+    """The distinct ids of the cases behind a count of ``metric`` under ``filters``: the cases a figure
+    links to. Sentences are defendants whose result is ``outcome`` (default: a verdict) decided in the
+    period; ``region`` is the court's seat region (Russian or English)."""
+    if metric == "sentences" and outcome is None:
+        outcome = "verdict"
+    terms = conditions(metric, filters, [])
+    if metric == "sentences":
+        terms = terms[:-1]  # the result term: replaced by the outcome's
+    if outcome is not None:
+        terms.append(outcome_condition(connection, persons.c.result, outcome))
+    if region is not None:
+        terms.append(or_(courts.c.seat_region_ru == region, courts.c.seat_region_en == region))
+    return select(cases.c.id).select_from(base_from()).where(and_(*terms)).distinct()
+
+
+def case_count(
+    connection: Connection,
+    metric: Metric,
+    filters: Filters,
+    *,
+    outcome: Outcome | None = None,
+    region: str | None = None,
+) -> int:
+    """How many cases :func:`case_ids` finds."""
+    ids = case_ids(connection, metric, filters, outcome=outcome, region=region).subquery()
+    return int(connection.execute(select(func.count()).select_from(ids)).scalar_one())

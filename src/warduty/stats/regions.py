@@ -7,11 +7,11 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
+from warduty.courts.registry import MOSCOW_OBLAST
 from warduty.stats.definitions import (
     MOSCOW_BOTH_EN,
     MOSCOW_BOTH_RU,
     MOSCOW_CITY,
-    MOSCOW_OBLAST,
     Filters,
     Metric,
 )

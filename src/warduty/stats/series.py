@@ -41,13 +41,19 @@ def _label(dimension: Dimension, row: Any) -> str:
 
 
 def count(
-    connection: Connection, metric: Metric, filters: Filters, by: Sequence[Dimension] = ()
+    connection: Connection,
+    metric: Metric,
+    filters: Filters,
+    by: Sequence[Dimension] = (),
+    *,
+    cases_only: bool = False,
 ) -> list[Count]:
-    """Counts per combination of ``by`` (an empty ``by`` gives one total), largest first."""
+    """Counts per combination of ``by`` (an empty ``by`` gives one total), largest first;
+    ``cases_only``: the cases behind each count (what the case list a count links to holds)."""
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimension {unknown[0]!r}; use one of {', '.join(DIMENSIONS)}")
-    statement = count_statement(metric, filters, by, verdict_results(connection))
+    statement = count_statement(metric, filters, by, verdict_results(connection), cases_only=cases_only)
     counts = [
         Count(tuple(_label(d, row) for d in by), int(row.value)) for row in connection.execute(statement)
     ]
@@ -61,10 +67,19 @@ def total(connection: Connection, metric: Metric, filters: Filters) -> int:
 
 
 def monthly_series(
-    connection: Connection, metric: Metric, filters: Filters, first: str, last: str
+    connection: Connection,
+    metric: Metric,
+    filters: Filters,
+    first: str,
+    last: str,
+    *,
+    cases_only: bool = False,
 ) -> list[MonthCount]:
-    """Every month from ``first`` to ``last`` with its count; months without records are 0."""
-    values = {c.labels[0]: c.value for c in count(connection, metric, filters, ("month",))}
+    """Every month from ``first`` to ``last`` with its count (``cases_only``: of the cases behind it);
+    months without records are 0."""
+    values = {
+        c.labels[0]: c.value for c in count(connection, metric, filters, ("month",), cases_only=cases_only)
+    }
     return [MonthCount(m, values.get(m, 0)) for m in month_range(first, last)]
 
 

@@ -26,6 +26,7 @@ from warduty.courts import Court, UnknownCourtError, load_registry
 from warduty.crawl.crawler import CrawlOptions, ProgressEvent
 from warduty.crawl.lock import CrawlLocked
 from warduty.jobs import run_crawl
+from warduty.law import WATCHED_ARTICLES
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, ok
 from warduty.web.security import UNSAFE_METHODS, bearer, same_origin, token_matches
@@ -230,7 +231,7 @@ class CrawlRequest(BaseModel):
     since: date
     until: date
     articles: list[Annotated[str, Field(pattern=r"^\d{3}$")]] = Field(
-        default=["332", "334", "337", "338", "339"], min_length=1, max_length=20
+        default=list(WATCHED_ARTICLES), min_length=1, max_length=20
     )
 
 
@@ -366,7 +367,7 @@ def admin_crawl_form(
     codes = [c.strip() for c in courts.replace(";", ",").split(",") if c.strip()]
     if not codes or any(not _COURT_CODE.match(c) for c in codes):
         raise ApiError(400, "courts must be court codes separated by commas")
-    _state(request).start(context, crawl_options(codes, since, until, ["332", "334", "337", "338", "339"]))
+    _state(request).start(context, crawl_options(codes, since, until, list(WATCHED_ARTICLES)))
     return RedirectResponse("/admin", status_code=303)
 
 

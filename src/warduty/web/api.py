@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from warduty.report.figures import BriefingData
-from warduty.stats import DEFINITIONS, MOBILISATION_START, Metric, MoscowReading
+from warduty.stats import DEFINITIONS, MOBILISATION_START, Metric, MoscowReading, Outcome
+from warduty.stats.figures import BriefingData
 from warduty.web import queries, statistics
 from warduty.web.context import WebContext
 from warduty.web.cursor import CursorError, decode_cursor, encode_cursor
@@ -21,7 +21,6 @@ router = APIRouter(prefix="/api/v1", tags=["data"])
 
 Format = Literal["json", "csv"]
 Group = Literal["awol", "desertion", "insubordination", "violence_against_superior", "malingering"]
-Outcome = Literal["verdict", "terminated", "returned", "transferred", "other", "pending"]
 COURT_PATTERN = r"^[0-9A-Z]{4,16}$"
 ARTICLE_PATTERN = r"^\d{3}(\.\d{1,2})?$"
 PART_PATTERN = r"^\d{1,2}(\.\d{1,2})?$"
@@ -57,20 +56,29 @@ def case_filters(
     first_instance: Annotated[
         bool | None, Query(description="true: only the cases the statistics count (first-instance docket)")
     ] = None,
+    counted: Annotated[
+        Metric | None,
+        Query(
+            description="The cases behind a statistic of this metric, by its rule: `article`, the period "
+            "(`received_from/to`, or `decided_from/to` on a defendant's decision date) and for sentences "
+            "the defendant's `outcome` (default: verdict); the figures' `cases_url` use it"
+        ),
+    ] = None,
 ) -> queries.CaseFilters:
     return queries.CaseFilters(
-        court,
-        region,
-        article,
-        part,
-        group,
-        received_from,
-        received_to,
-        decided_from,
-        decided_to,
-        outcome,
-        missing,
-        first_instance,
+        court=court,
+        region=region,
+        article=article,
+        part=part,
+        group=group,
+        received_from=received_from,
+        received_to=received_to,
+        decided_from=decided_from,
+        decided_to=decided_to,
+        outcome=outcome,
+        missing=missing,
+        first_instance=first_instance,
+        counted=counted,
     )
 
 
@@ -311,7 +319,7 @@ def get_asylum(
 def briefing_figures(
     context: WebContext, month: str | None = None, as_of: date | None = None
 ) -> tuple[BriefingData | None, list[dict[str, object]]]:
-    """The briefing's figures (``warduty.report``) for ``month`` as of ``as_of``, each with a case link."""
+    """The briefing's figures (``warduty.stats.figures``) for ``month`` as of ``as_of``, with case links."""
     _dates_in_range(as_of=as_of)
     try:
         data = context.briefing(month, as_of)

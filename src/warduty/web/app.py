@@ -15,11 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from warduty.config import ConfigError, Settings
+from warduty.privacy.pseudonym import pseudonymiser
 from warduty.store import make_engine
 from warduty.web import admin, api, pages
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, error
-from warduty.web.pseudonym import Pseudonymiser, load_or_create_secret
 from warduty.web.security import (
     MAX_IN_FLIGHT,
     BodyLimit,
@@ -58,11 +58,10 @@ def create_app(
     ``ConfigError`` for unusable web settings.
     """
     _check_web_settings(settings)
-    secret = load_or_create_secret(settings.data_dir, settings.web_secret)
     context = WebContext(
         settings,
         engine or make_engine(settings.database_url),
-        Pseudonymiser(secret),
+        pseudonymiser(settings),
         cost=CostLimit(per_client=settings.cost_limit),
     )
     warmer = Warmer(context, poll=warm_poll)

@@ -18,11 +18,11 @@ from warduty.asylum.storage import latest_observations
 from warduty.config import Settings
 from warduty.crawl.archive import locate
 from warduty.privacy import RedactionError, redact_values
-from warduty.report.figures import BriefingData, lag_distributions
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
+from warduty.stats.figures import BriefingData, lag_distributions, since_mobilisation
 from warduty.web import queries, statistics
 from warduty.web.envelope import ApiError
-from warduty.web.pseudonym import Pseudonymiser
 from warduty.web.security import CLIENT, CostLimit
 from warduty.web.statistics import Overview, SeriesPoint, SeriesQuery
 
@@ -127,7 +127,7 @@ class WebContext:
 
         return self.cache.get(self.version(), key, compute, pin=pin, stale_ok=stale_ok, guard=guard)
 
-    # -- figures (all from warduty.stats / warduty.report, see warduty.web.statistics) ---------------
+    # -- figures (all from warduty.stats, see warduty.web.statistics) ---------------
 
     def as_of(self) -> date | None:
         def compute() -> date | None:
@@ -213,7 +213,7 @@ class WebContext:
             month = statistics.briefing_month(as_of)
             received = self.series(SeriesQuery("received", as_of=as_of), pin=True)
             sentences = self.series(SeriesQuery("sentences", as_of=as_of), pin=True)
-            window = statistics.region_window(as_of)
+            window = since_mobilisation(as_of)
             with self.engine.connect() as connection:
                 mix = statistics.month_sentence_mix(connection, month)
             return Overview(

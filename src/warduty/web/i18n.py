@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from warduty.stats.outcomes import OUTCOME_LABELS
+
 Lang = Literal["en", "ru"]
 LANGS: tuple[Lang, ...] = ("en", "ru")
 COOKIE = "lang"
@@ -25,10 +27,6 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "latest_month": {"en": "Latest month", "ru": "Последний месяц"},
     "still_posting": {"en": "still being posted", "ru": "ещё публикуется"},
     "expected": {"en": "expected", "ru": "ожидается"},
-    "a_record": {"en": "a record", "ru": "рекорд"},
-    "previous_high": {"en": "previous high", "ru": "прежний максимум"},
-    "highest_since": {"en": "the highest since", "ru": "максимум с"},
-    "first_above": {"en": "first month above", "ru": "впервые больше"},
     "region_note": {
         "en": "Region = where the court sits; Moscow Oblast = its four garrison courts.",
         "ru": "Регион — место суда; Московская область — четыре гарнизонных суда области.",
@@ -129,12 +127,6 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "ru": "Насилие к начальнику (334)",
     },
     "g_malingering": {"en": "Malingering (339)", "ru": "Уклонение путём симуляции (339)"},
-    "o_verdict": {"en": "verdict", "ru": "приговор"},
-    "o_terminated": {"en": "terminated", "ru": "прекращено"},
-    "o_returned": {"en": "returned to prosecutor", "ru": "возвращено прокурору"},
-    "o_transferred": {"en": "transferred", "ru": "передано по подсудности"},
-    "o_other": {"en": "other", "ru": "другое"},
-    "o_pending": {"en": "pending", "ru": "не рассмотрено"},
     "p_imprisonment": {"en": "imprisonment", "ru": "лишение свободы"},
     "p_fine": {"en": "fine", "ru": "штраф"},
     "p_service_restriction": {"en": "restriction in service", "ru": "ограничение по военной службе"},
@@ -177,3 +169,7 @@ def choose(query: str | None, cookie: str | None) -> Lang:
         if candidate == "en":
             return "en"
     return "en"
+
+
+# Outcome names: the classifier's own labels (warduty.stats.outcomes), one wording everywhere.
+STRINGS.update({f"o_{key}": {"en": en, "ru": ru} for key, (en, ru) in OUTCOME_LABELS.items()})

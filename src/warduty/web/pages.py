@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from warduty.crawl.archive import ArchiveError, read_response
 from warduty.crawl.client import ArchiveRef
 from warduty.privacy import RedactionError, redact
-from warduty.stats import DEFINITIONS
+from warduty.stats import DEFINITIONS, Metric
 from warduty.stats.months import last_day
 from warduty.sudrf import decode_page
 from warduty.web import queries
@@ -84,9 +84,11 @@ OVERVIEW_MONTHS = 36  # months of the series the overview charts show
 
 
 def month_bars(
-    points: list[SeriesPoint], lang: Lang, date_key: str, extra: dict[str, str] | None = None
+    points: list[SeriesPoint], lang: Lang, metric: Metric, extra: dict[str, str] | None = None
 ) -> list[Bar]:
-    """One stacked bar per month, one segment per article group, each linked to its case list."""
+    """One stacked bar per month, one segment per article group, each linked to the cases it counts
+    (``counted``: the list is filtered by the rule the count uses)."""
+    date_key = "received" if metric == "received" else "decided"
     months: dict[str, list[SeriesPoint]] = {}
     for point in points:
         months.setdefault(point.month, []).append(point)
@@ -104,10 +106,11 @@ def month_bars(
                         **(extra or {}),
                         f"{date_key}_from": f"{month}-01",
                         f"{date_key}_to": end,
-                        "first_instance": "true",
+                        "counted": metric,
                     }
                 ),
                 f"{month} {_group_label(p.group, lang)}: {p.count}"
+                + (f" · {translate('cases', lang)}: {p.cases}" if p.cases is not None else "")
                 + (f" ({translate('expected', lang)} ~{p.nowcast.estimate:.0f})" if p.nowcast else ""),
             )
             for p in counts
@@ -130,7 +133,7 @@ def overview_page(request: Request, context: Ctx, lang: Language) -> Response:
         translate("incomplete_short", lang),
     )
     sentences_chart = bar_chart(
-        month_bars(_recent(o.sentences), lang, "decided", {"outcome": "verdict"}),
+        month_bars(_recent(o.sentences), lang, "sentences"),
         translate("monthly_sentences", lang),
         translate("incomplete_short", lang),
     )

@@ -7,24 +7,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from warduty.stats.definitions import APPELLATE_COURT, FIRST_INSTANCE_DOCKET, FIRST_INSTANCE_LEVELS
+from warduty.courts.registry import FIRST_INSTANCE_LEVELS
+from warduty.law import GROUP_ARTICLES, WATCHED_ARTICLES
+from warduty.stats.definitions import (
+    APPELLATE_COURT,
+    FIRST_INSTANCE_DOCKET,
+    Filters,
+    Metric,
+)
+from warduty.stats.outcomes import OUTCOMES, Outcome, classify_outcome
+from warduty.stats.query import case_ids, outcome_condition
 from warduty.store.schema import acts, cases, courts, events, fetches, person_articles, persons, runs
-
-# Outcome of a case from the result the court printed; "pending" is no result yet.
-OUTCOMES: dict[str, str] = {
-    "verdict": "%ПРИГОВОР%",
-    "terminated": "%ПРЕКРАЩЕНО%",
-    "returned": "%ВОЗВРАЩЕНО%",
-    "transferred": "%ПОДСУДНОСТИ%",
-}
-OUTCOME_NAMES: tuple[str, ...] = (*OUTCOMES, "other", "pending")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,39 +38,48 @@ class CaseFilters:
     received_to: date | None = None
     decided_from: date | None = None
     decided_to: date | None = None
-    outcome: str | None = None
+    outcome: Outcome | None = None  # the case's result by warduty.stats.outcomes
     missing: bool | None = None
     # True: only the cases the statistics count (first-instance docket of a garrison or district court)
     first_instance: bool | None = None
+    # The cases behind a statistic of this metric, by the statistics' own rule (warduty.stats.query.
+    # case_ids): the article, the period on the metric's date (a defendant's decision date, else the
+    # case's) and, for sentences, the defendant's outcome (default: a verdict). A figure links here.
+    counted: Metric | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__ if getattr(self, k) is not None}
 
 
-def outcome_of(result: str | None) -> str:
-    if not result or not result.strip():
-        return "pending"
-    upper = result.upper()
-    for name, pattern in OUTCOMES.items():
-        if pattern.strip("%") in upper:
-            return name
-    return "other"
+OUTCOME_NAMES: tuple[Outcome, ...] = OUTCOMES
 
 
-def _outcome_condition(outcome: str) -> ColumnElement[bool]:
-    if outcome == "pending":
-        return or_(cases.c.result.is_(None), cases.c.result == "")
-    if outcome == "other":
-        return and_(
-            cases.c.result.is_not(None),
-            cases.c.result != "",
-            *(~cases.c.result.like(p) for p in OUTCOMES.values()),
-        )
-    return cases.c.result.like(OUTCOMES[outcome])
+def _counted_cases(connection: Connection, filters: CaseFilters, metric: Metric) -> ColumnElement[bool]:
+    """The cases a statistic of ``metric`` counts under the list's article, period and outcome."""
+    low, high = (
+        (filters.received_from, filters.received_to)
+        if metric == "received"
+        else (filters.decided_from, filters.decided_to)
+    )
+    if filters.article:
+        articles: tuple[str, ...] = (filters.article,)
+    else:
+        articles = GROUP_ARTICLES.get(filters.group, ()) if filters.group else WATCHED_ARTICLES
+    basis = Filters(articles=articles, since=low, until=high)
+    outcome = filters.outcome if metric == "sentences" else None
+    return cases.c.id.in_(case_ids(connection, metric, basis, outcome=outcome))
 
 
-def _case_conditions(filters: CaseFilters) -> list[ColumnElement[bool]]:
+def _case_conditions(connection: Connection, filters: CaseFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    metric = filters.counted
+    if metric is not None:
+        conditions.append(_counted_cases(connection, filters, metric))
+        # the article, the period and (for sentences) the outcome are the statistic's, applied above
+        filters = replace(
+            filters, article=None, group=None, received_from=None, received_to=None, decided_from=None,
+            decided_to=None, first_instance=None, outcome=None if metric == "sentences" else filters.outcome,
+        )  # fmt: skip
     if filters.court:
         conditions.append(cases.c.court_code == filters.court)
     if filters.region:
@@ -99,7 +108,7 @@ def _case_conditions(filters: CaseFilters) -> list[ColumnElement[bool]]:
         if high:
             conditions.append(column <= high)
     if filters.outcome:
-        conditions.append(_outcome_condition(filters.outcome))
+        conditions.append(outcome_condition(connection, cases.c.result, filters.outcome))
     if filters.missing is not None:
         conditions.append(
             cases.c.missing_since.is_not(None) if filters.missing else cases.c.missing_since.is_(None)
@@ -138,7 +147,7 @@ def list_cases(
     connection: Connection, filters: CaseFilters, *, after: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:
     """One page of cases, newest id first; returns the rows and the id to continue after (or None)."""
-    conditions = _case_conditions(filters)
+    conditions = _case_conditions(connection, filters)
     if after is not None:
         conditions.append(cases.c.id < after)
     statement = (
@@ -168,7 +177,7 @@ def list_cases(
     rows = rows[:limit]
     articles = _articles_of(connection, [r["id"] for r in rows])
     for row in rows:
-        row["outcome"] = outcome_of(row["result"])
+        row["outcome"] = classify_outcome(row["result"])
         row["articles"] = articles.get(row["id"], [])
     return rows, (rows[-1]["id"] if more and rows else None)
 
@@ -205,7 +214,7 @@ def case_detail(connection: Connection, case_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     case = dict(row._mapping)
-    case["outcome"] = outcome_of(case["result"])
+    case["outcome"] = classify_outcome(case["result"])
     case["events"] = [
         dict(r._mapping)
         for r in connection.execute(

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from warduty.privacy.pages import names_on_page
+from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.store.schema import cases, persons
 from warduty.sudrf import PageFormatError, parse_page
-from warduty.web.pseudonym import Pseudonymiser
 
 
 def _stored_names(

@@ -1,4 +1,4 @@
-"""The statistics the API and the dashboard show, computed by ``warduty.stats`` and ``warduty.report``.
+"""The statistics the API and the dashboard show, computed by ``warduty.stats``.
 
 Nothing here counts on its own: series, records, regional rankings and the sentence mix are the stats
 module's functions with the briefing's parameters (art. 337 series from ``SERIES_START``, regions since
@@ -17,18 +17,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Connection, Engine
 
-from warduty.law import group_of
-from warduty.report.figures import (
-    ARTICLE,
-    NOWCAST_MONTHS,
-    SERIES_START,
-    BriefingData,
-    Figure,
-    compute,
-    lag_distributions,
-)
+from warduty.law import GROUP_ARTICLES as LAW_GROUP_ARTICLES
 from warduty.stats import (
-    MOBILISATION_START,
     Filters,
     LagDistribution,
     Metric,
@@ -44,15 +34,22 @@ from warduty.stats import (
     region_ranking,
     sentence_mix,
 )
-from warduty.stats.months import first_day, last_day, month_of, month_range, shift
+from warduty.stats.figures import (
+    NOWCAST_MONTHS,
+    SERIES_START,
+    BriefingData,
+    Figure,
+    compute,
+    lag_distributions,
+    month_filters,
+)
+from warduty.stats.months import Lang, first_day, in_month, last_day, month_of, month_range, shift
 from warduty.stats.nowcast import recent_nowcasts
+from warduty.stats.records import first_above_phrase, number, record_phrase
 
 GroupBy = Literal["group", "article", "none"]
-# Article groups the dashboard shows, each with its Criminal Code articles (from the law catalogue).
-GROUP_ARTICLES: dict[str, tuple[str, ...]] = {
-    group: tuple(a for a in ("332", "333", "334", "337", "338", "339") if group_of(a) == group)
-    for group in ("awol", "desertion", "insubordination", "violence_against_superior", "malingering")
-}
+# Article groups the dashboard shows, each with its Criminal Code articles (the law catalogue's).
+GROUP_ARTICLES: dict[str, tuple[str, ...]] = LAW_GROUP_ARTICLES
 WATCHED_GROUPS: tuple[str, ...] = tuple(GROUP_ARTICLES)
 ALL_ARTICLES: tuple[str, ...] = tuple(sorted({a for arts in GROUP_ARTICLES.values() for a in arts}))
 TOP_REGIONS = 10
@@ -107,6 +104,7 @@ class SeriesPoint:
     count: int
     incomplete: bool
     nowcast: Nowcast | None = None
+    cases: int | None = None  # sentences: the cases behind the count (the case list it links to)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -115,6 +113,7 @@ class SeriesPoint:
             "count": self.count,
             "incomplete": self.incomplete,
             "nowcast": self.nowcast.to_dict() if self.nowcast else None,
+            "cases": self.count if self.cases is None else self.cases,
         }
 
     def to_row(self) -> dict[str, object]:
@@ -169,10 +168,22 @@ def series_points(
         if lags is None:
             lags = lag_distributions(connection, query.metric, articles, query.as_of)
         nowcasts = recent_nowcasts(series, query.as_of, lags, months=NOWCAST_MONTHS)
+        in_cases = _cases_by_month(connection, query, articles, first, last)
         for month, value in series.items():
             incomplete = month in nowcasts or month == last
-            points.append(SeriesPoint(month, label, value, incomplete, nowcasts.get(month)))
+            cases = in_cases.get(month, 0) if in_cases is not None else None
+            points.append(SeriesPoint(month, label, value, incomplete, nowcasts.get(month), cases))
     return sorted(points, key=lambda p: (p.month, list(labels).index(p.group)))
+
+
+def _cases_by_month(
+    connection: Connection, query: SeriesQuery, articles: tuple[str, ...], first: str, last: str
+) -> dict[str, int] | None:
+    """Sentences: the cases behind each month's count; None for cases received (the count is cases)."""
+    if query.metric == "received":
+        return None
+    series = monthly_series(connection, query.metric, query.filters(articles), first, last, cases_only=True)
+    return {m.month: m.value for m in series}
 
 
 def _per_article_months(
@@ -204,7 +215,11 @@ class RecordRow:
             "group": self.group,
             **self.record.to_dict(),
             "text": record_text(self),
+            "text_ru": record_text(self, "ru"),
         }
+
+    def text(self, lang: Lang) -> str:
+        return record_text(self, lang)
 
     def to_row(self) -> dict[str, object]:
         high = self.record.previous_high
@@ -228,19 +243,18 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 
-def record_text(row: RecordRow) -> str:
+NOUNS: dict[Metric, tuple[str, str]] = {"received": ("cases received", "дел поступило"), "sentences": (
+    "sentences", "приговоров"
+)}  # fmt: skip
+
+
+def record_text(row: RecordRow, lang: Lang = "en") -> str:
+    """The row's month in the one record wording (:func:`warduty.stats.records.record_phrase`)."""
     r = row.record
-    nouns = ("case received", "cases received") if row.metric == "received" else ("sentence", "sentences")
-    noun = nouns[0] if r.value == 1 else nouns[1]
-    text = f"{r.value} {noun} in {r.month}"
-    if r.is_record:
-        high = r.previous_high
-        text += ": a record" + (f" (previous high {high.value} in {high.month})" if high else "")
-    elif r.notable_since:
-        text += f": the highest since {r.notable_since}"
-    if r.first_above:
-        text += f"; the first month above {r.first_above}"
-    return text
+    noun = NOUNS[row.metric][lang == "ru"]
+    text = f"{number(r.value, lang)} {noun} {in_month(r.month, lang)}: {record_phrase(r, lang)}"
+    above = first_above_phrase(r, lang=lang)
+    return f"{text}; {above}" if above else text
 
 
 def records_of(points: Sequence[SeriesPoint], metric: Metric, month: str) -> list[RecordRow]:
@@ -323,20 +337,11 @@ def month_sentence_mix(connection: Connection, month: str) -> SentenceMix:
     return sentence_mix(connection, month_filters(month))
 
 
-def region_window(as_of: date) -> Filters:
-    """The briefing's regional window: art. 337 cases received since mobilisation, up to the as-of day."""
-    return Filters(articles=(ARTICLE,), since=MOBILISATION_START, until=as_of)
-
-
-def month_filters(month: str, articles: tuple[str, ...] = (ARTICLE,)) -> Filters:
-    return Filters(articles=articles, since=first_day(month), until=last_day(month))
-
-
 # -- briefing figures ------------------------------------------------------------------------------
 
 
 def briefing_data(engine: Engine, month: str, as_of: date) -> BriefingData:
-    """The briefing's figures (``warduty.report.figures.compute``) after checking the request."""
+    """The briefing's figures (``warduty.stats.figures.compute``) after checking the request."""
     check_briefing_request(month, as_of)
     return compute(engine, month, as_of)
 
@@ -350,34 +355,28 @@ def check_briefing_request(month: str, as_of: date) -> None:
         raise StatisticsRequestError(f"{month} starts after the as-of date {as_of}")
 
 
-_RECEIVED_DEFINITIONS = ("received", "since_mobilisation", "region")
-
-
 def figure_row(figure: Figure) -> dict[str, object]:
     """A figure of ``figures.json`` with a link to the case list behind it."""
     return {**figure.to_dict(), "id": figure.key, "cases_url": cases_url(figure)}
 
 
 def cases_url(figure: Figure) -> str | None:
-    """The case list behind a figure: first-instance cases under its articles in its period, by receipt
-    date for cases received, else by decision date (a case list, where sentences count defendants)."""
-    filters = figure.filters
-    articles = filters.get("articles")
-    if not isinstance(articles, list) or len(articles) != 1:
+    """The case list behind a figure: its basis (``warduty.stats.figures.CaseBasis``) as ``/cases``
+    parameters, so the list is filtered by the rule the figure counts with; None when it has none."""
+    basis = figure.basis
+    if basis is None:
         return None
-    params: dict[str, str] = {"article": str(articles[0]), "first_instance": "true"}
-    key = "received" if figure.definition in _RECEIVED_DEFINITIONS else "decided"
-    since, until = filters.get("since"), filters.get("until")
-    if since:
-        params[f"{key}_from"] = str(since)
-    if until:
-        params[f"{key}_to"] = str(until)
-    if figure.key.startswith("region_"):
-        value = figure.value if isinstance(figure.value, dict) else {}
-        region = value.get("region_ru")
-        if filters.get("moscow_reading") == "city_and_oblast" and str(region).startswith("Москва и "):
-            return None  # two regions: no single case-list filter
-        params["region"] = str(region)
-    elif key == "decided" and not figure.key.startswith("outcome_"):
-        params["outcome"] = "verdict"
+    filters = basis.filters
+    params: dict[str, str] = {"counted": basis.metric}
+    if len(filters.articles) == 1:
+        params["article"] = filters.articles[0]
+    key = "received" if basis.metric == "received" else "decided"
+    if filters.since:
+        params[f"{key}_from"] = filters.since.isoformat()
+    if filters.until:
+        params[f"{key}_to"] = filters.until.isoformat()
+    if basis.outcome:
+        params["outcome"] = basis.outcome
+    if basis.region:
+        params["region"] = basis.region
     return "/cases?" + urlencode(params)

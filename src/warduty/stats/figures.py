@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine
 
 from warduty.law import WATCHED_ARTICLES
 from warduty.stats.calendar import CalendarRangeError, working_days
-from warduty.stats.definitions import MOBILISATION_START, Filters, Metric
+from warduty.stats.definitions import MOBILISATION_START, MOSCOW_BOTH_RU, Filters, Metric
 from warduty.stats.lags import posting_lags
 from warduty.stats.months import first_day, last_day
 from warduty.stats.nowcast import (
@@ -21,6 +21,8 @@ from warduty.stats.nowcast import (
     recent_nowcasts,
     reference_distributions,
 )
+from warduty.stats.outcomes import Outcome
+from warduty.stats.query import case_count
 from warduty.stats.records import Record, record
 from warduty.stats.regions import RegionCount, region_ranking
 from warduty.stats.series import MonthCount, monthly_series, total
@@ -32,14 +34,29 @@ NOWCAST_MONTHS = 6  # months before the as-of month that get a nowcast
 
 
 @dataclass(frozen=True, slots=True)
+class CaseBasis:
+    """The cases behind a figure, by the rule the figure counts with (``warduty.stats.query.case_ids``):
+    the case list a figure links to is this, so it has as many cases as the figure's ``cases``."""
+
+    metric: Metric
+    filters: Filters
+    outcome: Outcome | None = None  # sentences: the defendants' outcome (default: a verdict)
+    region: str | None = None  # the court's seat region
+
+    def count(self, connection: Connection) -> int:
+        return case_count(connection, self.metric, self.filters, outcome=self.outcome, region=self.region)
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     key: str
     value: Any
     definition: str  # a key of warduty.stats.definitions.DEFINITIONS
     filters: dict[str, object]
     as_of: str
-    cases: int  # records behind the number (cases or defendants)
+    cases: int  # the cases behind the number (a sentence counts a defendant; this counts their cases)
     note: str = ""
+    basis: CaseBasis | None = None  # the case list behind the number; None when no list has them all
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -85,8 +102,14 @@ class BriefingData:
     figures: tuple[Figure, ...] = field(default=())
 
 
-def _month_filters(month: str, articles: tuple[str, ...] = (ARTICLE,)) -> Filters:
+def month_filters(month: str, articles: tuple[str, ...] = (ARTICLE,)) -> Filters:
+    """The briefing's month: records under ``articles`` dated in ``month``."""
     return Filters(articles=articles, since=first_day(month), until=last_day(month))
+
+
+def since_mobilisation(as_of: date) -> Filters:
+    """The briefing's running window (and its regional one): art. 337 since mobilisation up to ``as_of``."""
+    return Filters(articles=(ARTICLE,), since=MOBILISATION_START, until=as_of)
 
 
 def _metric_view(connection: Connection, metric: Metric, month: str, as_of: date) -> MetricView:
@@ -117,8 +140,8 @@ def compute(engine: Engine, month: str, as_of: date) -> BriefingData:
     with engine.connect() as connection:
         received = _metric_view(connection, "received", month, as_of)
         sentences = _metric_view(connection, "sentences", month, as_of)
-        since = Filters(articles=(ARTICLE,), since=MOBILISATION_START, until=as_of)
-        month_filters = _month_filters(month)
+        since = since_mobilisation(as_of)
+        in_month = month_filters(month)
         try:
             days: int | None = working_days(month)
         except CalendarRangeError:
@@ -134,51 +157,76 @@ def compute(engine: Engine, month: str, as_of: date) -> BriefingData:
             sentences_since_mobilisation=total(connection, "sentences", since),
             regions_oblast=tuple(region_ranking(connection, "received", since, "oblast")),
             regions_city_and_oblast=tuple(region_ranking(connection, "received", since, "city_and_oblast")),
-            mix=sentence_mix(connection, month_filters),
-            outcomes=tuple(outcome_mix(connection, month_filters, "decided")),
+            mix=sentence_mix(connection, in_month),
+            outcomes=tuple(outcome_mix(connection, in_month, "decided")),
             other_articles={
                 article: (
-                    total(connection, "received", _month_filters(month, (article,))),
-                    total(connection, "sentences", _month_filters(month, (article,))),
+                    total(connection, "received", month_filters(month, (article,))),
+                    total(connection, "sentences", month_filters(month, (article,))),
                 )
                 for article in WATCHED_ARTICLES
                 if article != ARTICLE
             },
         )
-    return _with_figures(data)
+        return replace(data, figures=tuple(_cases_counted(connection, figures_of(data))))
 
 
-def _with_figures(data: BriefingData) -> BriefingData:
-    return replace(data, figures=tuple(figures_of(data)))
+def _cases_counted(connection: Connection, figures: list[Figure]) -> list[Figure]:
+    """``figures`` with ``cases`` counted from each one's basis. A count of cases received is already
+    its number of cases; sentences count defendants, so their cases are counted (once per basis)."""
+    counted: dict[CaseBasis, int] = {}
+    out = []
+    for figure in figures:
+        basis = figure.basis
+        if basis is None or basis.metric == "received":
+            out.append(figure)
+            continue
+        if basis not in counted:
+            counted[basis] = basis.count(connection)
+        out.append(replace(figure, cases=counted[basis]))
+    return out
+
+
+def _observed_month(month: str, as_of: date, articles: tuple[str, ...] = (ARTICLE,)) -> Filters:
+    """A month of a series as the series counts it: up to the as-of day when it holds that day."""
+    return Filters(articles=articles, since=first_day(month), until=min(last_day(month), as_of))
 
 
 def figures_of(data: BriefingData) -> list[Figure]:
+    """The briefing's figures, each with the basis of its case list (``cases`` of a sentence figure is
+    its value here; :func:`compute` counts the cases)."""
     as_of = data.as_of.isoformat()
-    month = _month_filters(data.month).to_dict()
-    since = Filters(articles=(ARTICLE,), since=MOBILISATION_START, until=data.as_of).to_dict()
+    month = month_filters(data.month).to_dict()
+    window = since_mobilisation(data.as_of)
+    since = window.to_dict()
+    observed = _observed_month(data.month, data.as_of)
+    received, sentences = CaseBasis("received", observed), CaseBasis("sentences", observed)
     out = [
-        Figure("received_month", data.received.value, "received", month, as_of, data.received.value),
-        Figure("sentences_month", data.sentences.value, "sentences", month, as_of, data.sentences.value),
+        Figure("received_month", data.received.value, "received", month, as_of, data.received.value,
+               basis=received),
+        Figure("sentences_month", data.sentences.value, "sentences", month, as_of, data.sentences.value,
+               basis=sentences),
         Figure(
             "sentences_record", data.sentences.record.to_dict(), "sentences",
-            {**month, "compared_from": SERIES_START}, as_of, data.sentences.value,
+            {**month, "compared_from": SERIES_START}, as_of, data.sentences.value, basis=sentences,
         ),
         Figure(
             "received_record", data.received.record.to_dict(), "received",
-            {**month, "compared_from": SERIES_START}, as_of, data.received.value,
+            {**month, "compared_from": SERIES_START}, as_of, data.received.value, basis=received,
         ),
         Figure(
             "sentences_per_working_day",
             round(data.per_working_day, 2) if data.per_working_day is not None else None,
             "per_working_day", {**month, "working_days": data.working_days}, as_of, data.sentences.value,
+            basis=sentences,
         ),
         Figure(
             "received_since_mobilisation", data.received_since_mobilisation, "since_mobilisation", since,
-            as_of, data.received_since_mobilisation,
+            as_of, data.received_since_mobilisation, basis=CaseBasis("received", window),
         ),
         Figure(
             "sentences_since_mobilisation", data.sentences_since_mobilisation, "sentences", since, as_of,
-            data.sentences_since_mobilisation,
+            data.sentences_since_mobilisation, basis=CaseBasis("sentences", window),
         ),
     ]  # fmt: skip
     for reading, ranking in (
@@ -186,30 +234,44 @@ def figures_of(data: BriefingData) -> list[Figure]:
         ("city_and_oblast", data.regions_city_and_oblast),
     ):
         for item in ranking[:10]:
+            # Moscow city and Oblast merged are two seat regions: no one region filter lists them.
+            merged = item.region_ru == MOSCOW_BOTH_RU
+            basis = None if merged else CaseBasis("received", window, region=item.region_ru)
             out.append(
                 Figure(
                     f"region_{reading}_{item.rank}", item.to_dict(), "region",
-                    {**since, "moscow_reading": reading}, as_of, item.value,
+                    {**since, "moscow_reading": reading}, as_of, item.value, basis=basis,
                 )
             )  # fmt: skip
     for share in data.mix.shares():
+        # No case list filters on a published text: these figures link to none.
         definition = "published_texts" if share.key == "published" else "sentence_mix"
         out.append(Figure(f"texts_{share.key}", share.to_dict(), definition, month, as_of, share.n))
     for share in data.outcomes:
+        outcome = cast(Outcome, share.key)
         out.append(
             Figure(f"outcome_{share.key}", share.to_dict(), "sentences", {**month, "basis": "decided"},
-                   as_of, share.n, note="defendants decided in the month, by outcome")
+                   as_of, share.n, note="defendants decided in the month, by outcome",
+                   basis=CaseBasis("sentences", month_filters(data.month), outcome=outcome))
         )  # fmt: skip
     for view in (data.received, data.sentences):
         for estimate in view.nowcasts.values():
             out.append(
                 Figure(
                     f"nowcast_{view.metric}_{estimate.month}", estimate.to_dict(), "nowcast",
-                    _month_filters(estimate.month).to_dict(), as_of, estimate.observed,
+                    month_filters(estimate.month).to_dict(), as_of, estimate.observed,
+                    basis=CaseBasis(view.metric, _observed_month(estimate.month, data.as_of)),
                 )
             )  # fmt: skip
-    for article, (received, sentenced) in data.other_articles.items():
-        filters = _month_filters(data.month, (article,)).to_dict()
-        out.append(Figure(f"received_month_{article}", received, "received", filters, as_of, received))
-        out.append(Figure(f"sentences_month_{article}", sentenced, "sentences", filters, as_of, sentenced))
+    for article, (received_count, sentenced) in data.other_articles.items():
+        in_month = month_filters(data.month, (article,))
+        filters = in_month.to_dict()
+        out.append(
+            Figure(f"received_month_{article}", received_count, "received", filters, as_of, received_count,
+                   basis=CaseBasis("received", in_month))
+        )  # fmt: skip
+        out.append(
+            Figure(f"sentences_month_{article}", sentenced, "sentences", filters, as_of, sentenced,
+                   basis=CaseBasis("sentences", in_month))
+        )  # fmt: skip
     return out
