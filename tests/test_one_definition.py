@@ -40,7 +40,7 @@ def test_one_outcome_classifier() -> None:
 def test_one_pseudonymiser() -> None:
     assert _where(r"hmac\.new\(") == {"privacy/pseudonym.py"}
     assert _where(r"def pseudonym\b") == {"privacy/pseudonym.py"}
-    assert _where(r"def load_or_create_secret|web-secret") == {"privacy/pseudonym.py"}
+    assert _where(r"def load_or_create_secret|SECRET_FILE = ") == {"privacy/pseudonym.py"}
 
 
 def test_one_month_arithmetic() -> None:

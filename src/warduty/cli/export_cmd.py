@@ -9,6 +9,7 @@ import typer
 
 from warduty.cli.app import app, console, fail, settings_from
 from warduty.jobs import export
+from warduty.jobs.store import require_database
 from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report.export import FORMATS, ExportError, Format
 
@@ -25,6 +26,7 @@ def export_command(
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     folder = out or settings.data_dir / "export"
+    require_database(settings.database_url)  # before the pseudonym secret is made in the data directory
     try:
         paths = export(
             settings.database_url,

@@ -10,6 +10,7 @@ import typer
 
 from warduty.cli.app import app, console, fail, settings_from
 from warduty.jobs import write_briefing
+from warduty.jobs.store import require_database
 from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report.briefing import Lang
 from warduty.stats.months import MonthError, last_day, parse_month
@@ -41,6 +42,7 @@ def report_command(
         fail(str(exc))
         return
     folder = out or settings.data_dir / "briefings" / f"{month}-{lang}"
+    require_database(settings.database_url)  # before the pseudonym secret is made in the data directory
     try:
         briefing = write_briefing(
             settings.database_url,

@@ -7,7 +7,7 @@ a client or a crawler by hand. Nothing here prints: progress goes to the callbac
 from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, fetch_asylum
 from warduty.jobs.crawl import client_options, new_crawler, reparse_archive, run_crawl
 from warduty.jobs.outputs import export, write_briefing
-from warduty.jobs.store import OpenedStore, open_store, prepare_store
+from warduty.jobs.store import OpenedStore, open_store, prepare_store, require_database
 
 __all__ = [
     "AsylumFetch",
@@ -20,6 +20,7 @@ __all__ = [
     "open_store",
     "prepare_store",
     "reparse_archive",
+    "require_database",
     "run_crawl",
     "write_briefing",
 ]

@@ -32,3 +32,9 @@ def open_store(database_url: str, registry: CourtRegistry | None = None) -> Open
     engine = make_engine(database_url)
     require_writable(engine)
     return prepare_store(engine, registry)
+
+
+def require_database(database_url: str) -> None:
+    """Raise ``DatabaseError`` unless a database is at ``database_url``; creates nothing (for read jobs,
+    before they make anything else, such as the deployment's pseudonym secret)."""
+    make_engine(database_url, create=False).dispose()
