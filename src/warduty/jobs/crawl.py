@@ -19,8 +19,6 @@ from warduty.crawl.reparse import ReparseReport, reparse
 from warduty.jobs.store import open_store, prepare_store
 from warduty.store import make_engine, require_writable
 
-# Courts that have a sudrf case search (the higher courts' sites do not list first-instance cases).
-
 
 def client_options(settings: Settings) -> ClientOptions:
     """The network door's options from the settings (a command's options go into the settings first)."""
