@@ -11,10 +11,11 @@ from sqlalchemy import Engine, select, update
 from tests.stats import expected
 from tests.stats.conftest import AS_OF
 from tests.stats.load_truth import load_truth
+from warduty.courts.registry import MOSCOW_OBLAST
 from warduty.law import WATCHED_ARTICLES
 from warduty.replica.population import Population
 from warduty.stats import Filters, count, monthly_series, region_ranking, running_totals, total
-from warduty.stats.definitions import MOSCOW_BOTH_RU, MOSCOW_CITY, MOSCOW_OBLAST
+from warduty.stats.definitions import MOSCOW_BOTH_RU, MOSCOW_CITY
 from warduty.stats.query import DIMENSIONS
 from warduty.store.schema import cases, person_articles, persons
 
