@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,8 @@ def test_demo_runs_end_to_end_on_a_small_replica(tmp_path: Path) -> None:
         assert (out / name / "briefing.html").stat().st_size > 1000
         assert (out / name / "figures.json").exists() and (out / name / "monthly.png").exists()
     assert (tmp_path / "data" / "demo" / "as-of-2025-06-30" / "warduty.sqlite").exists()
+    # It says what it cost: wall time and the CPU time of all its processes.
+    assert re.search(r"Done in \d+ s \(CPU time \d+ s: the demo and the processes it started", result.stdout)
 
 
 def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

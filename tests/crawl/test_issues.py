@@ -18,10 +18,11 @@ from warduty.courts import Court, load_registry
 from warduty.crawl.client import ArchiveRef, ClientOptions, FetchResult
 from warduty.crawl.crawler import CourtReport, CrawlOptions, RunContext, RunReport
 from warduty.crawl.frontier import Frontier, Task, TaskSpec
+from warduty.crawl.ingest import SearchRef
 from warduty.crawl.issues import PageIssue, state_problem
 from warduty.crawl.plan import Window
-from warduty.crawl.process import SearchRef
 from warduty.crawl.reconcile import reconcile
+from warduty.crawl.writer import Writer
 from warduty.jobs import new_crawler
 from warduty.replica.pages_site import ReplicaSite
 from warduty.store import make_engine, migrate, sync_courts
@@ -73,7 +74,9 @@ class Run:
                 ref = SearchRef.from_payload(spec.payload)
                 self.processor._window_row(connection, self.court, ref, None, None, "open")
             self.frontier.add(connection, [spec])
-        (task,) = [t for t in self.frontier.pending(self.court.code) if t.url == spec.url]
+        with self.engine.connect() as connection:
+            pending = self.frontier.pending(connection, self.court.code)
+        (task,) = [t for t in pending if t.url == spec.url]
         return task
 
     def search(self) -> Task:
@@ -81,14 +84,12 @@ class Run:
 
     def do(self, task: Task, pages: list[bytes]) -> FakeClient:
         client = FakeClient(pages)
-        asyncio.run(
-            self.crawler._task(
-                RunContext(self.run_id, self.options, client, self.frontier, self.processor),  # type: ignore[arg-type]
-                self.court,
-                task,
-                self.report,
-            )
-        )
+        writer = Writer(self.engine)
+        try:
+            context = RunContext(self.run_id, self.options, client, self.frontier, self.processor, writer)  # type: ignore[arg-type]
+            asyncio.run(self.crawler._task(context, self.court, task, self.report))
+        finally:
+            writer.close()
         return client
 
     def finish(self) -> RunReport:

@@ -13,6 +13,7 @@ live sites with ``warduty crawl``.
 from __future__ import annotations
 
 import multiprocessing
+import resource
 import shutil
 import sqlite3
 import time
@@ -119,7 +120,10 @@ def demo_command(
     by_key = {f.key: f for f in march.figures}
     rows = [{"figure": key, "value": _compact(by_key[key].value)} for key in _HEADLINE_KEYS if key in by_key]
     print_table(rows, ("figure", "value"), title="Art. 337, March 2024, as of 2024-04-12 (synthetic records)")
-    console.print(f"[bold]Done in {time.perf_counter() - started:.0f} s.[/] Outputs:")
+    console.print(
+        f"[bold]Done in {time.perf_counter() - started:.0f} s[/] (CPU time {cpu_seconds():.0f} s: the demo "
+        "and the processes it started, the replicas and the briefing process). Outputs:"
+    )
     for briefing in briefings:
         console.print(
             f"  {briefing.month} {briefing.lang}: {briefing.html}  (figures: {briefing.figures_json})"
@@ -127,6 +131,13 @@ def demo_command(
     console.print(f"  databases: {first.database_url}  and  {latest.database_url}")
     console.print(f"  archives (WARC): {first.data_dir / 'archive'}  and  {latest.data_dir / 'archive'}")
     console.print(f"  dashboard: warduty serve --db {latest.database_url}")
+
+
+def cpu_seconds() -> float:
+    """User and system CPU time of this process and of its finished child processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def copy_sqlite(source: Path, target: Path) -> None:

@@ -17,10 +17,10 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from warduty.crawl.archive import WarcArchive
 from warduty.crawl.captcha import CaptchaCache, CaptchaSolver
 from warduty.crawl.client import ClientOptions, FetchError, FetchResult, HttpClient
 from warduty.crawl.frontier import Frontier, Task, TaskKind, TaskSpec, TaskState
-from warduty.crawl.ingest import record_fetch
+from warduty.crawl.ingest import Processor, ProcessOutcome, SearchRef, record_fetch
 from warduty.crawl.issues import (
     NEEDS_ATTENTION,
     PageIssue,
@@ -43,11 +43,12 @@ from warduty.crawl.issues import (
 )
 from warduty.crawl.lock import CrawlLock
 from warduty.crawl.plan import Window, year_windows
-from warduty.crawl.process import Processor, ProcessOutcome, SearchRef
 from warduty.crawl.reconcile import reconcile
 from warduty.crawl.runs import abandon_stale
+from warduty.crawl.writer import Writer
 from warduty.law import WATCHED_ARTICLES
 from warduty.store.schema import runs, searches, tasks
+from warduty.sudrf.dispatch import ParsedPage, parse_as
 from warduty.sudrf.encoding import charset_of, decode_page
 from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.pages import PageState, classify_page, parse_captcha
@@ -168,6 +169,7 @@ class RunContext:
     client: HttpClient
     frontier: Frontier
     processor: Processor
+    writer: Writer  # every database statement of the crawl's tasks runs on its thread
 
 
 def courts_to_crawl(registry: CourtRegistry, options: CrawlOptions) -> list[Court]:
@@ -196,7 +198,6 @@ class Crawler:
         self.on_progress = on_progress
         self.captchas = CaptchaCache()
         self._solving: dict[str, asyncio.Lock] = {}
-        self._writer = ThreadPoolExecutor(max_workers=1)
         self._issues: list[PageIssue] = []  # pages of the current run that were not understood
 
     # -- run lifecycle ---------------------------------------------------------------------------------
@@ -320,15 +321,16 @@ class Crawler:
         processor = self._processor(run_id, options)
         archive = WarcArchive(self.data_dir / "archive", run_id, relative_to=self.data_dir)
         reports = {court.code: CourtReport() for court in courts}
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-writer")
+        writer = Writer(self.engine)
         try:
             async with HttpClient(self.client_options, archive=archive) as client:
-                context = RunContext(run_id, options, client, frontier, processor)
+                context = RunContext(run_id, options, client, frontier, processor, writer)
                 await asyncio.gather(*(self._court(context, court, reports[court.code]) for court in courts))
                 waits = {host: stats.waited for host, stats in client.pacer.stats.items()}
         finally:
-            self._writer.shutdown(wait=True)
+            writer.close()
             archive.close()
+        log.info("run %s: %s pages written in %s transactions", run_id, writer.writes, writer.commits)
         return reports, waits
 
     # -- per court -------------------------------------------------------------------------------------
@@ -336,7 +338,7 @@ class Crawler:
     async def _court(self, context: RunContext, court: Court, report: CourtReport) -> None:
         done = 0
         while True:
-            batch = await asyncio.to_thread(context.frontier.pending, court.code)
+            batch = await context.writer.read(partial(context.frontier.pending, court_code=court.code))
             if not batch:
                 return
             for task in batch:
@@ -347,7 +349,6 @@ class Crawler:
 
     async def _task(self, context: RunContext, court: Court, task: Task, report: CourtReport) -> None:
         reason = ""
-        loop = asyncio.get_running_loop()
         issue: PageIssue | None = None  # the last attempt's page, when it was not understood
         previous: bytes | None = None
         for attempt in range(context.options.page_retries + 1):
@@ -365,17 +366,17 @@ class Crawler:
             if not result.ok:
                 reason = "throttled" if result.throttled else f"HTTP {result.status}"
                 break
-            # Parsing and storing run on one writer thread, so the event loop stays free to send
+            # Parsing and storing run on the writer's thread, so the event loop stays free to send
             # requests on time (a late send would squeeze the next one to the same host).
-            consumed = await loop.run_in_executor(
-                self._writer, self._consume, context, court, task, result, report, attempt
+            consumed = await context.writer.write(
+                partial(self._consume, context, court, task, result, report, attempt)
             )
             if consumed.outcome is PageOutcome.DONE:
                 return
             if consumed.outcome is PageOutcome.CAPTCHA:
                 if await self._solve(court, consumed.detail, url):
                     continue
-                await loop.run_in_executor(self._writer, self._defer, context, court, task, result)
+                await context.writer.write(partial(self._defer, context, court, task, result))
                 report.deferred += 1
                 return
             reason = consumed.detail
@@ -387,8 +388,9 @@ class Crawler:
                     break  # the same page again: the site serves it so, fetching once more will not help
                 previous = result.content
             await asyncio.sleep(context.options.retry_pause * (attempt + 1))
-        with self.engine.begin() as connection:
-            context.frontier.finish(connection, task, TaskState.FAILED, error=reason)
+        await context.writer.write(
+            partial(context.frontier.finish, task=task, state=TaskState.FAILED, error=reason)
+        )
         report.failed += 1
         report.reasons[reason.split(":")[0]] += 1
         if issue is not None:
@@ -404,8 +406,10 @@ class Crawler:
         result: FetchResult,
         report: CourtReport,
         attempt: int,
+        connection: Connection,
     ) -> Consumed:
-        """Use a fetched page: store it (DONE), or say a captcha stands in the way or why to fetch again."""
+        """Use a fetched page: store it (DONE), or say a captcha stands in the way or why to fetch again.
+        Runs on the writer's thread, in its open transaction."""
         html = decode_page(result.content, charset_of(result.headers.get("content-type")))
         # Nearly every card task gets a card: skip the classifier's own parse when the markup says so.
         looks_like_card = task.kind == TaskKind.CARD and (
@@ -415,28 +419,30 @@ class Crawler:
         if state is PageState.CAPTCHA and task.kind in (TaskKind.SEARCH, TaskKind.CONTROL):
             return Consumed(PageOutcome.CAPTCHA, html)
         if state is PageState.EMPTY and attempt < context.options.empty_retries:
-            self._record_only(context.run_id, court, result, state)
+            record_fetch(connection, context.run_id, court.code, result, state.value)
             return Consumed(PageOutcome.RETRY, f"page state {state.value}")
         if state not in EXPECTED_STATE[task.kind]:
-            self._record_only(context.run_id, court, result, state)
+            record_fetch(connection, context.run_id, court.code, result, state.value)
             return Consumed(PageOutcome.RETRY, f"page state {state.value}", state_problem(state, task.kind))
-        try:
-            warnings = self._store(context, court, task, result, html, state, report)
+        try:  # parsed before anything is written: a page the parsers refuse leaves no rows behind
+            page = parse_as(state, html, task.url)
         except PageFormatError as exc:
-            self._record_only(context.run_id, court, result, state)
+            record_fetch(connection, context.run_id, court.code, result, state.value)
             return Consumed(PageOutcome.RETRY, f"page format: {exc}", format_problem(exc))
+        warnings = self._store(connection, context, court, task, result, page, report)
         if warnings:
             problems = warning_problems(task.kind, warnings)
             issue = PageIssue(court.code, task.kind, task.url, result.archive, problems, "stored")
             self._issues.append(issue)
         return Consumed(PageOutcome.DONE)
 
-    def _defer(self, context: RunContext, court: Court, task: Task, result: FetchResult) -> None:
-        with self.engine.begin() as connection:
-            fetch_id = record_fetch(connection, context.run_id, court.code, result, PageState.CAPTCHA.value)
-            context.frontier.finish(
-                connection, task, TaskState.DEFERRED, error="captcha not solved", fetch_id=fetch_id
-            )
+    def _defer(
+        self, context: RunContext, court: Court, task: Task, result: FetchResult, connection: Connection
+    ) -> None:
+        fetch_id = record_fetch(connection, context.run_id, court.code, result, PageState.CAPTCHA.value)
+        context.frontier.finish(
+            connection, task, TaskState.DEFERRED, error="captcha not solved", fetch_id=fetch_id
+        )
 
     def _with_captcha(self, court: Court, task: Task) -> str:
         if not court.captcha or task.kind not in (TaskKind.SEARCH, TaskKind.CONTROL):
@@ -467,53 +473,50 @@ class Crawler:
         self.captchas.put(court.seat_region_ru, answer, challenge.captcha_id)
         return True
 
-    def _record_only(self, run_id: int, court: Court, result: FetchResult, state: PageState) -> None:
-        """Keep a trace of a page that could not be used (the archive has its bytes)."""
-        with self.engine.begin() as connection:
-            record_fetch(connection, run_id, court.code, result, state.value)
-
     def _store(
         self,
+        connection: Connection,
         context: RunContext,
         court: Court,
         task: Task,
         result: FetchResult,
-        html: str,
-        state: PageState,
+        page: ParsedPage,
         report: CourtReport,
     ) -> tuple[str, ...]:
         """Store the page's rows and finish its task; returns what the parser left out of the page."""
         processor = context.processor
-        with self.engine.begin() as connection:
-            fetch_id = record_fetch(connection, context.run_id, court.code, result, state.value)
-            outcome: ProcessOutcome
-            if task.kind == TaskKind.CONTROL:
-                ref = SearchRef.from_payload(task.payload)
-                outcome = ProcessOutcome(warnings=processor.control(connection, court, ref, html, state))
-                report.searches += 1
-            elif task.kind == TaskKind.SEARCH:
-                ref = SearchRef.from_payload(task.payload)
-                if state is PageState.EMPTY:
-                    processor.empty_search(connection, court, ref)
-                    outcome = ProcessOutcome(children=[_control_task(processor, court, task)])
-                else:
-                    outcome = processor.search_page(connection, court, ref, html, task.url, fetch_id)
-                if ref.page == 1:
-                    report.searches += 1
-                else:
-                    report.pages += 1
-            elif task.kind == TaskKind.CARD:
-                outcome = processor.card(connection, court, html, task.url, fetch_id, task.payload)
-                report.cards += 1
+        fetch_id = record_fetch(connection, context.run_id, court.code, result, page.state.value)
+        outcome: ProcessOutcome
+        if task.kind == TaskKind.CONTROL:
+            ref = SearchRef.from_payload(task.payload)
+            processor.control(connection, court, ref, page.listing)
+            outcome = ProcessOutcome(warnings=page.listing.warnings if page.listing else ())
+            report.searches += 1
+        elif task.kind == TaskKind.SEARCH:
+            ref = SearchRef.from_payload(task.payload)
+            if page.listing is None:  # the search found nothing
+                processor.empty_search(connection, court, ref)
+                outcome = ProcessOutcome(children=[_control_task(processor, court, task)])
             else:
-                outcome = (
-                    processor.document(connection, html, task.url, fetch_id, task.payload)
-                    if state is PageState.DOCUMENT
-                    else ProcessOutcome(note="empty document")
+                outcome = processor.search_page(connection, court, ref, page.listing, fetch_id)
+            if ref.page == 1:
+                report.searches += 1
+            else:
+                report.pages += 1
+        elif task.kind == TaskKind.CARD and page.card is not None:
+            outcome = processor.card(connection, court, page.card, task.url, fetch_id, task.payload)
+            report.cards += 1
+        else:
+            outcome = (
+                processor.document(
+                    connection, page.document, page.verdict.to_dict(), task.url, fetch_id, task.payload
                 )
-                report.docs += 1
-            context.frontier.add(connection, outcome.children)
-            context.frontier.finish(connection, task, TaskState.DONE, error=outcome.note, fetch_id=fetch_id)
+                if page.document is not None and page.verdict is not None
+                else ProcessOutcome(note="empty document")
+            )
+            report.docs += 1
+        context.frontier.add(connection, outcome.children)
+        context.frontier.finish(connection, task, TaskState.DONE, error=outcome.note, fetch_id=fetch_id)
         return outcome.warnings
 
     # -- end of run ------------------------------------------------------------------------------------

@@ -78,25 +78,11 @@ class Frontier:
             return 0
         return _insert_new(connection, rows)
 
-    def pending(self, court_code: str, limit: int = 200) -> list[Task]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(
-                    tasks.c.id,
-                    tasks.c.kind,
-                    tasks.c.court_code,
-                    tasks.c.url,
-                    tasks.c.payload,
-                    tasks.c.attempts,
-                )
-                .where(
-                    tasks.c.run_id == self.run_id,
-                    tasks.c.court_code == court_code,
-                    tasks.c.state == TaskState.PENDING,
-                )
-                .order_by(tasks.c.id)
-                .limit(limit)
-            ).all()
+    def pending(self, connection: Connection, court_code: str, limit: int = 200) -> list[Task]:
+        """The court's next pending tasks (searches, then cards, then documents)."""
+        rows = connection.execute(
+            _PENDING, {"pending_run": self.run_id, "pending_court": court_code, "pending_limit": limit}
+        ).all()
         found = [
             Task(r.id, TaskKind(r.kind), r.court_code, r.url, dict(r.payload or {}), r.attempts) for r in rows
         ]
@@ -156,6 +142,16 @@ def _insert_statement(dialect: str) -> Any:
     return statement.on_conflict_do_nothing(index_elements=["run_id", "url"]).returning(tasks.c.id)
 
 
+_PENDING = (
+    select(tasks.c.id, tasks.c.kind, tasks.c.court_code, tasks.c.url, tasks.c.payload, tasks.c.attempts)
+    .where(
+        tasks.c.run_id == bindparam("pending_run"),
+        tasks.c.court_code == bindparam("pending_court"),
+        tasks.c.state == TaskState.PENDING,
+    )
+    .order_by(tasks.c.id)
+    .limit(bindparam("pending_limit"))
+)
 _FINISH = (
     update(tasks)
     .where(tasks.c.id == bindparam("task_id"))

@@ -1,7 +1,7 @@
 """Rebuild the database from the WARC archive, without the network.
 
 Runs are replayed in order, each court's responses in the order they were received, through the same
-:class:`~warduty.crawl.process.Processor` the crawler uses. Responses the crawler could not use (errors,
+:class:`~warduty.crawl.ingest.Processor` the crawler uses. Responses the crawler could not use (errors,
 throttle pages, truncated pages) fail to parse here too and are skipped.
 """
 
@@ -19,10 +19,10 @@ from sqlalchemy import Engine, update
 from warduty.courts import CourtRegistry, UnknownCourtError
 from warduty.crawl.archive import ArchivedResponse, iter_run, stored_path
 from warduty.crawl.client import ArchiveRef, FetchResult
-from warduty.crawl.ingest import record_fetch
-from warduty.crawl.process import Processor, SearchRef
+from warduty.crawl.ingest import Processor, SearchRef, record_fetch
 from warduty.crawl.reconcile import reconcile
 from warduty.store.schema import runs
+from warduty.sudrf.dispatch import parse_as
 from warduty.sudrf.encoding import charset_of, decode_page
 from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.pages import PageState, classify_page
@@ -108,26 +108,31 @@ def _replay(
         attempts=1,
         archive=ArchiveRef(stored_path(Path(response.file), data_dir), response.offset),
     )
-    try:
-        with engine.begin() as connection:
-            if kind == "search" and state in (PageState.RESULTS, PageState.EMPTY):
-                fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
-                ref = SearchRef.from_url(response.url)
-                if ref.article == "*":
-                    processor.control(connection, court, ref, html, state)
-                elif state is PageState.EMPTY:
-                    processor.empty_search(connection, court, ref)
-                else:
-                    processor.search_page(connection, court, ref, html, response.url, fetch_id)
-            elif kind == "card" and state is PageState.CARD:
-                fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
-                processor.card(connection, court, html, response.url, fetch_id, None)
-            elif kind == "doc" and state is PageState.DOCUMENT:
-                fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
-                processor.document(connection, html, response.url, fetch_id, None)
-            else:
-                return f"{kind} page in state {state.value}"
+    usable = (
+        (kind == "search" and state in (PageState.RESULTS, PageState.EMPTY))
+        or (kind == "card" and state is PageState.CARD)
+        or (kind == "doc" and state is PageState.DOCUMENT)
+    )
+    if not usable:
+        return f"{kind} page in state {state.value}"
+    try:  # parsed before anything is written, as the crawler does
+        page = parse_as(state, html, response.url)
     except PageFormatError as exc:
         log.info("skipping %s: %s", response.url, exc)
         return "unparseable"
+    with engine.begin() as connection:
+        fetch_id = record_fetch(connection, processor.run_id, court.code, result, state.value)
+        if page.card is not None:
+            processor.card(connection, court, page.card, response.url, fetch_id, None)
+        elif page.document is not None and page.verdict is not None:
+            verdict = page.verdict.to_dict()
+            processor.document(connection, page.document, verdict, response.url, fetch_id, None)
+        else:
+            ref = SearchRef.from_url(response.url)
+            if ref.article == "*":
+                processor.control(connection, court, ref, page.listing)
+            elif page.listing is None:
+                processor.empty_search(connection, court, ref)
+            else:
+                processor.search_page(connection, court, ref, page.listing, fetch_id)
     return "used"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, and_, bindparam, cast, or_, select, tuple_
+from sqlalchemy import JSON, Connection, Row, Table, and_, bindparam, cast, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -66,6 +66,43 @@ def upsert(
     return total
 
 
+def upsert_returning(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    key: Sequence[str],
+    returning: Sequence[str],
+    *,
+    touch: Mapping[str, Any] | None = None,
+    fill: Mapping[str, Any] | None = None,
+) -> list[Row[Any]]:
+    """:func:`upsert` of at most :data:`BATCH` rows in one statement, returning the ``returning`` columns
+    of the rows inserted or really changed (an equal stored row returns nothing).
+
+    ``fill`` holds columns set on insert, and on update only where the stored value is still NULL (e.g. the
+    run that first saw a case); like ``touch``, they are not compared.
+    """
+    if not rows:
+        return []
+    if len(rows) > BATCH:
+        raise ValueError(f"upsert_returning takes at most {BATCH} rows")
+    extra = {**(touch or {}), **(fill or {})}
+    batch = [{**row, **extra} for row in rows]
+    columns = tuple(batch[0])
+    if any(tuple(row) != columns for row in batch):
+        raise ValueError("every row of one upsert must have the same columns")
+    statement = _statement(
+        connection.dialect.name,
+        table,
+        columns,
+        tuple(key),
+        frozenset(touch or ()),
+        tuple(returning),
+        frozenset(fill or ()),
+    )
+    return list(connection.execute(statement, batch).all())
+
+
 def _upsert_batch(
     connection: Connection,
     table: Table,
@@ -104,22 +141,31 @@ def _upsert_batch(
 
 @lru_cache(maxsize=256)
 def _statement(
-    dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...], touched: frozenset[str]
+    dialect: str,
+    table: Table,
+    columns: tuple[str, ...],
+    key: tuple[str, ...],
+    touched: frozenset[str],
+    returning: tuple[str, ...] = (),
+    filled: frozenset[str] = frozenset(),
 ) -> Any:
-    """INSERT .. ON CONFLICT DO UPDATE (only rows whose compared values differ) .. RETURNING the key."""
+    """INSERT .. ON CONFLICT DO UPDATE (only rows whose compared values differ) .. RETURNING the key (or
+    ``returning``). ``filled`` columns are updated only where the stored value is NULL."""
     statement = insert_for(dialect, table)
     excluded = statement.excluded
     key_cols = [table.c[k] for k in key]
-    compared = [c for c in columns if c not in key and c not in touched]
+    compared = [c for c in columns if c not in key and c not in touched and c not in filled]
     if compared:
+        set_ = {c: excluded[c] for c in columns if c not in key and c not in filled}
+        set_ |= {c: func.coalesce(table.c[c], excluded[c]) for c in filled}
         statement = statement.on_conflict_do_update(
             index_elements=key_cols,
-            set_={c: excluded[c] for c in columns if c not in key},
+            set_=set_,
             where=or_(*[_differs(dialect, table.c[c], excluded[c]) for c in compared]),
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=key_cols)
-    return statement.returning(*key_cols)
+    return statement.returning(*([table.c[c] for c in returning] or key_cols))
 
 
 def _differs(dialect: str, stored: Any, incoming: Any) -> Any:

@@ -27,7 +27,12 @@ class ParsedPage:
 
 def parse_page(html: str, base_url: str | None = None) -> ParsedPage:
     """Classify ``html`` and parse it. Raises ``PageFormatError`` when a card, listing or act is broken."""
-    state = classify_page(html)
+    return parse_as(classify_page(html), html, base_url)
+
+
+def parse_as(state: PageState, html: str, base_url: str | None = None) -> ParsedPage:
+    """Parse ``html`` as a page already classified as ``state`` (the crawler knows what it asked for).
+    Raises ``PageFormatError`` when a card, listing or act is broken."""
     if state is PageState.CARD:
         return ParsedPage(state, card=parse_card(html))
     if state is PageState.RESULTS:
