@@ -62,6 +62,7 @@ async def test_retries_5xx_dropped_and_truncated_then_succeeds(server: ScriptedS
     async with HttpClient(options(server)) as client:
         result = await client.get(COURT_URL)
     assert result.content == b"whole" and result.attempts == 4
+    assert len(server.hits) == 4  # every request the server saw was one of the client's paced attempts
 
 
 async def test_timeouts_are_retried_and_then_reported(server: ScriptedServer) -> None:

@@ -25,7 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 from warduty.crawl.client import ArchiveRef, Exchange
 
-# httpx hands us decoded bodies, so headers describing the transfer would no longer be true.
+# The client hands us decoded bodies, so headers describing the transfer would no longer be true.
 _DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 COURT_HEADER = "WARC-Warduty-Court"
 
