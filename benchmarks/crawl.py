@@ -27,13 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
-from warduty.crawl.crawler import CrawlOptions, ProgressEvent
-from warduty.jobs import new_crawler, prepare_store
+from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
 from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
 from warduty.store import make_engine
@@ -52,7 +53,7 @@ def crawl(
     """(wall seconds, RSS samples, CPU seconds of this process) of the crawl alone (not the migration)."""
     engine = make_engine(f"sqlite:///{folder / 'w.sqlite'}")
     registry = load_registry()
-    prepare_store(engine, registry)
+    _prepare(engine, registry)
     samples: list[float] = []
     pages = [0]
 
@@ -64,9 +65,7 @@ def crawl(
     options = ClientOptions(
         host_interval=host, global_interval=global_, origin=origin, timeout=10, cooldown=2
     )
-    crawler = new_crawler(
-        engine, options, folder, registry=registry, solver=LabelledImageSolver(), on_progress=sample
-    )
+    crawler = _crawler(engine, registry, options, folder, sample)
     started = time.perf_counter()
     cpu = time.process_time()
     report = asyncio.run(crawler.run(CrawlOptions(courts=courts, since=date(2021, 1, 1), until=AS_OF)))
@@ -74,6 +73,31 @@ def crawl(
     elapsed = time.perf_counter() - started
     assert report.status == "done", report.status
     return elapsed, samples, cpu
+
+
+def _prepare(engine: Any, registry: Any) -> None:
+    try:
+        from warduty.jobs import prepare_store
+    except ImportError:  # an older checkout (--against) from before the application layer
+        from warduty.store import migrate, sync_courts
+
+        migrate(engine)
+        with engine.begin() as connection:
+            sync_courts(connection, registry)
+        return
+    prepare_store(engine, registry)
+
+
+def _crawler(
+    engine: Any, registry: Any, options: ClientOptions, folder: Path, sample: Callable[[ProgressEvent], None]
+) -> Crawler:
+    try:
+        from warduty.jobs import new_crawler
+    except ImportError:  # an older checkout (--against) from before the application layer
+        return Crawler(engine, registry, options, folder, solver=LabelledImageSolver(), on_progress=sample)
+    return new_crawler(
+        engine, options, folder, registry=registry, solver=LabelledImageSolver(), on_progress=sample
+    )
 
 
 def parse_only(archive: Path) -> tuple[int, float]:
