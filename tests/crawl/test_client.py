@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.crawl.scripted_server import Reply, ScriptedServer
+from tests.crawl.socks_server import SocksProxy
 from warduty.crawl.archive import ArchiveError, WarcArchive, iter_responses, iter_run, read_response
 from warduty.crawl.client import (
     ClientOptions,
@@ -247,3 +248,38 @@ async def test_pacer_hands_global_turns_in_line_and_survives_cancelled_waiters()
     survivors = {f"h{i}" for i in range(30)} - {f"h{i}" for i in range(20, 25)}
     assert {h for h, ts in per_host.items() if len(ts) == 3} >= survivors
     assert not pacer._line and not pacer._turn_taken  # the line is empty and the turn is free
+
+
+@pytest.mark.parametrize("scheme", ["socks5h", "socks5"])
+async def test_a_socks5_proxy_carries_the_requests(server: ScriptedServer, scheme: str) -> None:
+    """``--proxy socks5h://...`` (the proxy resolves names, as one inside Russia must) and ``socks5://``."""
+    server.script(PATH, Reply(body=b"through the proxy"), Reply(body=b"again"))
+    with SocksProxy() as proxy:
+        url = proxy.url.replace("socks5h://", f"{scheme}://")
+        async with HttpClient(options(server, proxy=url)) as client:
+            first = await client.get(COURT_URL)
+            second = await client.get(COURT_URL)
+    assert (first.content, second.content) == (b"through the proxy", b"again")
+    port = int(server.origin.rsplit(":", 1)[1])
+    assert proxy.destinations[0] == ("127.0.0.1", port)  # the origin override: the replica's address
+    assert [hit.host for hit in server.hits] == ["gvs--spb.sudrf.ru"] * 2  # the real court host
+
+
+async def test_socks5h_lets_the_proxy_resolve_the_court_name_and_socks5_does_not(
+    server: ScriptedServer,
+) -> None:
+    """No origin override: the court's name reaches the proxy with socks5h; with socks5 the client resolves
+    it itself, which fails where only the proxy knows the name (a clear FetchError, no crash)."""
+    port = int(server.origin.rsplit(":", 1)[1])
+    url = f"http://gvs--spb.sudrf.test:{port}{PATH}"  # .test never resolves here
+    server.script(PATH, Reply(body=b"resolved by the proxy"))
+    with SocksProxy(hosts=("gvs--spb.sudrf.test",)) as proxy:
+        async with HttpClient(options(server, origin=None, proxy=proxy.url, retries=0)) as client:
+            result = await client.get(url)
+        assert result.content == b"resolved by the proxy"
+        assert proxy.destinations == [("gvs--spb.sudrf.test", port)]
+        local = proxy.url.replace("socks5h://", "socks5://")
+        async with HttpClient(options(server, origin=None, proxy=local, retries=0)) as client:
+            with pytest.raises(FetchError):
+                await client.get(url)
+        assert len(proxy.destinations) == 1  # the name was never handed to the proxy

@@ -21,9 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import aiohttp
+from aiohttp_socks import ProxyConnector, ProxyType
 
 from warduty.crawl.pacing import Pacer
 
@@ -187,9 +188,7 @@ class HttpClient:
             tracing = aiohttp.TraceConfig()
             tracing.on_request_headers_sent.append(self._on_send)
             session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(
-                    limit=4, ssl=self._verify(self.options.ca_bundles.get(host)), force_close=False
-                ),
+                connector=self._connector(self._verify(self.options.ca_bundles.get(host))),
                 timeout=aiohttp.ClientTimeout(total=self.options.timeout),
                 trace_configs=[tracing],
                 auto_decompress=True,
@@ -201,6 +200,23 @@ class HttpClient:
             session._retry_connection = False
             self._sessions[host] = session
         return session
+
+    def _connector(self, context: ssl.SSLContext) -> aiohttp.BaseConnector:
+        """Connections of one host: direct (an HTTP proxy is named per request) or through a SOCKS5 proxy
+        (``socks5h://`` lets the proxy resolve the court's name, as a proxy inside Russia must)."""
+        proxy = urlsplit(self.options.proxy or "")
+        if proxy.scheme not in ("socks5", "socks5h"):
+            return aiohttp.TCPConnector(limit=4, ssl=context)
+        return ProxyConnector(
+            host=proxy.hostname or "",
+            port=proxy.port or 1080,
+            proxy_type=ProxyType.SOCKS5,
+            username=unquote(proxy.username) if proxy.username else None,
+            password=unquote(proxy.password) if proxy.password else None,
+            rdns=proxy.scheme == "socks5h",
+            limit=4,
+            ssl=context,
+        )
 
     def _verify(self, bundle: str | None) -> ssl.SSLContext:
         """One TLS context per CA bundle, shared by the hosts' sessions (building one reads the CA file)."""
@@ -250,9 +266,9 @@ class HttpClient:
         """(status, headers, body, too large?): the body read in chunks, stopping past ``max_bytes``."""
         limit = self.options.max_bytes
         session = self._session_for(host)
-        async with session.get(
-            target, headers=headers, allow_redirects=False, proxy=self.options.proxy or None
-        ) as response:
+        proxy = self.options.proxy
+        proxy = proxy if proxy and proxy.startswith(("http://", "https://")) else None  # SOCKS: the connector
+        async with session.get(target, headers=headers, allow_redirects=False, proxy=proxy) as response:
             status, response_headers = response.status, tuple(response.headers.items())
             chunks: list[bytes] = []
             size = 0
