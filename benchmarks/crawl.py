@@ -33,8 +33,7 @@ from pathlib import Path
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import CrawlOptions, ProgressEvent
-from warduty.jobs import new_crawler, prepare_store
-from warduty.replica.captcha import LabelledImageSolver
+from warduty.jobs import default_solver, new_crawler, prepare_store
 from warduty.replica.process import ReplicaProcess
 from warduty.store import make_engine
 
@@ -65,7 +64,7 @@ def crawl(
         host_interval=host, global_interval=global_, origin=origin, timeout=10, cooldown=2
     )
     crawler = new_crawler(
-        engine, options, folder, registry=registry, solver=LabelledImageSolver(), on_progress=sample
+        engine, options, folder, registry=registry, solver=default_solver(), on_progress=sample
     )
     started = time.perf_counter()
     cpu = time.process_time()
