@@ -9,6 +9,8 @@ import struct
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from tests.reference import REFERENCE, require
@@ -117,3 +119,20 @@ def test_without_the_extra_it_says_how_to_install_it(monkeypatch: pytest.MonkeyP
     assert not ocr.ocr_available()
     with pytest.raises(OcrUnavailable, match=r"pip install 'warduty\[ocr\]'"):
         OcrSolver()
+
+
+@given(
+    st.lists(
+        st.lists(st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=11, max_size=11),
+        max_size=40,
+    )
+)
+def test_any_model_output_gives_at_most_two_distinct_five_digit_readings(steps: list[list[float]]) -> None:
+    readings = ocr._candidates(steps)
+    assert len(readings) <= 2 and len(set(readings)) == len(readings)
+    assert all(len(r) == 5 and r.isdigit() for r in readings)
+
+
+def test_repeats_merge_and_nothing_splits_them() -> None:
+    one, nothing = 2, 0  # class 2 is the digit "1"
+    assert ocr._collapse([one, one, nothing, one, 10, 10, nothing, 0]) == "119"
