@@ -78,11 +78,11 @@ class OcrSolver:
                 model = self._loaded()
                 result = model.classification(picture, probability=True)
                 columns = self._digit_columns
+                self.read += 1
             steps = _digit_steps(result, columns)
         except Exception as exc:  # the model's own errors: this picture is not read, the crawl goes on
             log.warning("the OCR could not read a captcha picture: %s", exc)
             return []
-        self.read += 1
         return _candidates(steps)
 
     def _loaded(self) -> Any:
