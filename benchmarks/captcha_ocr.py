@@ -2,7 +2,8 @@
 ones, answers sent per solved captcha in a crawl of the replica's captcha courts, CPU per picture.
 
 The ten real captchas and their answers are read from ``../shared/reference/captcha/`` (third-party
-images, never in the repository; that part is skipped, with a note, where the folder is absent). Run:
+images, never in the repository; ``WARDUTY_REFERENCE`` points elsewhere, as for the tests; that part is
+skipped, with a note, where the folder is absent). Run:
 
     .venv/bin/python benchmarks/captcha_ocr.py [--replica 1000] [--crawls 3] [--scale 0.05]
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import statistics
 import tempfile
 import time
@@ -28,7 +30,8 @@ from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "captcha"
+REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+REAL = Path(os.environ.get("WARDUTY_REFERENCE", REFERENCE)) / "captcha"
 AS_OF = date(2024, 4, 12)
 COURT = load_registry().by_code("78GV0001")
 
