@@ -35,7 +35,6 @@ from typing import Any
 from warduty.courts import load_registry
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent
-from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.process import ReplicaProcess
 from warduty.store import make_engine
 
@@ -92,12 +91,13 @@ def _crawler(
     engine: Any, registry: Any, options: ClientOptions, folder: Path, sample: Callable[[ProgressEvent], None]
 ) -> Crawler:
     try:
-        from warduty.jobs import new_crawler
-    except ImportError:  # an older checkout (--against) from before the application layer
+        from warduty.jobs import default_solver, new_crawler
+    except ImportError:  # an older checkout (--against): no application layer, captchas looked up
+        from warduty.replica.captcha import LabelledImageSolver  # type: ignore[attr-defined]
+
         return Crawler(engine, registry, options, folder, solver=LabelledImageSolver(), on_progress=sample)
-    return new_crawler(
-        engine, options, folder, registry=registry, solver=LabelledImageSolver(), on_progress=sample
-    )
+    solver = default_solver()
+    return new_crawler(engine, options, folder, registry=registry, solver=solver, on_progress=sample)
 
 
 def parse_only(archive: Path) -> tuple[int, float]:

@@ -12,7 +12,9 @@ from rich.console import Console
 from warduty.cli import crawl_cmd
 from warduty.cli.captcha_picture import UPPER_HALF, CaptchaPictureError, captcha_picture
 from warduty.courts import Court, load_registry
-from warduty.replica.captcha import load_captcha_images
+from warduty.replica.captcha import CaptchaBook
+
+CAPTCHA = CaptchaBook(seed=3).issue("Санкт-Петербург")[1]  # drawn by the replica like the sites' own
 
 
 def _rendered(picture: object, width: int = 200) -> str:
@@ -21,8 +23,8 @@ def _rendered(picture: object, width: int = 200) -> str:
     return console.export_text(styles=True)
 
 
-def test_a_real_captcha_becomes_half_block_rows_in_its_colours() -> None:
-    image = load_captcha_images()[0]
+def test_a_captcha_becomes_half_block_rows_in_its_colours() -> None:
+    image = CAPTCHA
     picture = captcha_picture(image.png)
     rows = picture.plain.splitlines()
     assert len(rows) == 15 and all(row == UPPER_HALF * 100 for row in rows)  # 100 x 30 pixels
@@ -32,7 +34,7 @@ def test_a_real_captcha_becomes_half_block_rows_in_its_colours() -> None:
 
 
 def test_a_wide_image_is_scaled_down_to_the_columns() -> None:
-    rows = captcha_picture(load_captcha_images()[0].png, columns=40).plain.splitlines()
+    rows = captcha_picture(CAPTCHA.png, columns=40).plain.splitlines()
     assert {len(row) for row in rows} == {40} and len(rows) == 6  # 40 x 12 pixels
 
 
@@ -41,7 +43,7 @@ def test_a_wide_image_is_scaled_down_to_the_columns() -> None:
     [
         b"",
         b"\x89PNG\r\n\x1a\n",
-        load_captcha_images()[0].png[:120],
+        CAPTCHA.png[:120],
         b"<html>captcha</html>",
         bytes(range(256)),
     ],
@@ -62,7 +64,7 @@ def test_a_huge_image_is_refused_before_decoding() -> None:
 def test_the_interactive_prompt_draws_the_captcha_with_the_bars_paused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    image = load_captcha_images()[0]
+    image = CAPTCHA
     path = tmp_path / "captcha-78GV0001.png"
     path.write_bytes(image.png)
     terminal = Console(file=io.StringIO(), force_terminal=True, width=120, record=True)

@@ -86,6 +86,9 @@ def test_demo_runs_end_to_end_on_a_small_replica(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--scale", "0.05", "--quiet", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "synthetic" in result.stdout and "politeness violations: 0" in result.stdout
+    # Both crawls finish: the captcha courts were read by OCR, with nobody at the terminal.
+    for as_of in ("2024-04-12", "2025-06-30"):
+        assert f"crawl as of {as_of}: done," in result.stdout
     # Every court of the replica, both crawls: the parsers understand every page (no false alarm).
     assert result.stdout.count(", 0 pages not understood") == 2 and "needs attention" not in result.stdout
     for name in ("2024-03-en", "2024-03-ru", "2025-05-en", "2025-05-ru"):

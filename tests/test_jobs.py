@@ -11,8 +11,7 @@ from sqlalchemy import text
 from warduty.config import Settings
 from warduty.crawl.crawler import CrawlOptions, ProgressEvent
 from warduty.crawl.lock import CrawlLock, CrawlLocked
-from warduty.jobs import open_store, run_crawl
-from warduty.replica.captcha import LabelledImageSolver
+from warduty.jobs import default_solver, open_store, run_crawl
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine
@@ -32,7 +31,7 @@ def test_run_crawl_prepares_a_new_database_and_reports_progress(tmp_path: Path) 
         report = run_crawl(
             _settings(tmp_path, server.origin),
             OPTIONS,
-            solver=LabelledImageSolver(),
+            solver=default_solver(),
             on_start=started.append,
             on_progress=events.append,
         )

@@ -10,7 +10,7 @@ import pytest
 from tests.replica.synthetic import CAPTCHA_A, STANDARD, VINTAGE, make_case
 from warduty.courts import load_registry
 from warduty.replica import pages, pages_form, pages_standard, pages_vintage
-from warduty.replica.captcha import load_captcha_images
+from warduty.replica.captcha import CaptchaBook
 from warduty.replica.pages import case_view
 from warduty.replica.server import encode_page
 from warduty.sudrf import PageState, classify_page, decode_page, parse_card, parse_document, parse_listing
@@ -90,7 +90,7 @@ def test_document_parses() -> None:
 
 def test_state_pages_are_classified() -> None:
     court = load_registry().by_code(CAPTCHA_A)
-    image = load_captcha_images()[0]
+    image = CaptchaBook().issue(court.seat_region_ru)[1]
     captcha = served(
         pages_form.search_form_page(court, "standard", captcha_png_base64=image.base64, captcha_id="abc")
     )

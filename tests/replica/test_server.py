@@ -4,6 +4,7 @@ captcha, the stats endpoint and hostile requests."""
 from __future__ import annotations
 
 import base64
+import io
 import re
 import socket
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from datetime import date
 
 import httpx
 import pytest
+from PIL import Image
 
 from tests.replica.synthetic import (
     CAPTCHA_A,
@@ -23,7 +25,6 @@ from tests.replica.synthetic import (
     sample_population,
 )
 from warduty.courts import load_registry
-from warduty.replica.captcha import load_captcha_images
 from warduty.replica.query import encode_query
 from warduty.replica.server import ReplicaServer
 
@@ -236,12 +237,15 @@ def test_card_shows_only_what_was_posted_by_as_of() -> None:
         assert "Данных по запросу не обнаружено" in html(http.get(card_target, headers=headers))
 
 
-def _captcha_from(page: str) -> tuple[str, str]:
+def _captcha_from(page: str, server: ReplicaServer) -> tuple[str, str]:
+    """The answer (which only the server knows) and the id of the captcha on the page."""
     png = re.search(r"base64, ([A-Za-z0-9+/=]+)", page)
     captcha_id = re.search(r'name="captchaid" type="hidden" value="([^"]+)"', page)
     assert png and captcha_id, "no captcha on the page"
     data = base64.b64decode(png.group(1))
-    answer = next(image.answer for image in load_captcha_images() if image.png == data)
+    assert data.startswith(b"\x89PNG") and Image.open(io.BytesIO(data)).size == (100, 30)
+    answer = server.site.captcha.answer_of(captcha_id.group(1))
+    assert answer is not None and len(answer) == 5 and answer.isdigit()
     return answer, captcha_id.group(1)
 
 
@@ -255,7 +259,7 @@ def test_captcha_flow_per_region() -> None:
     ):
         gate = html(get(http, CAPTCHA_A, search))
         assert "Всего по запросу" not in gate
-        answer, captcha_id = _captcha_from(gate)
+        answer, captcha_id = _captcha_from(gate, srv)
         wrong = html(get(http, CAPTCHA_A, [*search, ("captcha", "00000"), ("captchaid", captcha_id)]))
         assert "Неверно указан проверочный код с картинки" in wrong
         solved = [*search, ("captcha", answer), ("captchaid", captcha_id)]

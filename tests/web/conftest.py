@@ -24,8 +24,8 @@ from sqlalchemy import Engine, select
 from warduty.config import Settings
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import CrawlOptions
+from warduty.crawl.ocr import OcrSolver
 from warduty.jobs import new_crawler, prepare_store
-from warduty.replica.captcha import LabelledImageSolver
 from warduty.replica.population import Population, generate_population
 from warduty.replica.process import free_port
 from warduty.replica.server import ReplicaServer
@@ -71,7 +71,7 @@ def crawl_replica(url: str, data: Path, population: Population) -> Engine:
     prepare_store(engine)
     with ReplicaServer(population, as_of=AS_OF, seed=1) as server:
         client = ClientOptions(host_interval=0.0, global_interval=0.0, origin=server.origin)
-        crawler = new_crawler(engine, client, data, solver=LabelledImageSolver())
+        crawler = new_crawler(engine, client, data, solver=OcrSolver())
         report = asyncio.run(
             crawler.run(CrawlOptions(courts=COURTS, since=date(2022, 1, 1), until=AS_OF, retry_pause=0.01))
         )

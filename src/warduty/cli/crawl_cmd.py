@@ -22,7 +22,7 @@ from warduty.crawl.crawler import CrawlOptions, ProgressEvent, RunReport
 from warduty.crawl.issues import NEEDS_ATTENTION
 from warduty.crawl.lock import CrawlLocked
 from warduty.crawl.runs import RunCloseError, close_run, list_runs
-from warduty.jobs import reparse_archive, run_crawl
+from warduty.jobs import default_solver, reparse_archive, run_crawl
 from warduty.law import WATCHED_ARTICLES
 from warduty.law.catalogue import catalogue_articles
 from warduty.store import make_engine, require_writable
@@ -210,7 +210,12 @@ def crawl_command(
         None, help="Command that gets a captcha PNG path and prints the digits."
     ),
     interactive: bool = typer.Option(
-        False, "--interactive", help="Ask for captcha digits at the terminal (otherwise captcha courts wait)."
+        False, "--interactive", help="Ask for captcha digits at the terminal instead of reading them by OCR."
+    ),
+    no_ocr: bool = typer.Option(
+        False,
+        "--no-ocr",
+        help="Do not read captchas by OCR (the default with the ocr extra): captcha courts wait.",
     ),
     sudrf_origin: str | None = typer.Option(
         None, help="Connect here instead of the court hosts (e.g. the replica); stored URLs stay real."
@@ -246,11 +251,7 @@ def crawl_command(
         check_url("--sudrf-origin", sudrf_origin)
     if proxy is not None:
         check_url("--proxy", proxy, ("http", "https", "socks5", "socks5h"))
-    solver: CaptchaSolver | None = None
-    if captcha_solver:
-        solver = CommandSolver(captcha_solver)
-    elif interactive:
-        solver = PromptSolver(settings.data_dir / "captcha", _ask)
+    solver = choose_solver(settings, captcha_solver, interactive=interactive, ocr=not no_ocr)
     options = CrawlOptions(
         courts=codes,
         articles=chosen,
@@ -273,6 +274,27 @@ def crawl_command(
         fail(str(exc))
         return
     print_report(report)
+
+
+def choose_solver(
+    settings: Settings, command: str | None, *, interactive: bool, ocr: bool
+) -> CaptchaSolver | None:
+    """The captcha solver: a command, else a person at the terminal, else the OCR (when installed and not
+    refused), else none, and captcha courts wait."""
+    if command:
+        return CommandSolver(command)
+    if interactive:
+        return PromptSolver(settings.data_dir / "captcha", _ask)
+    if not ocr:
+        return None
+    solver = default_solver()
+    if solver is None:
+        err_console.print(
+            "Captchas will not be read: the ocr extra is not installed (pip install 'warduty[ocr]'); "
+            "captcha courts wait for --resume with --interactive or --captcha-solver.",
+            markup=False,
+        )
+    return solver
 
 
 def _articles(text: str) -> tuple[str, ...]:

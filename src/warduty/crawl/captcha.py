@@ -10,7 +10,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,8 +21,9 @@ _DIGITS = re.compile(r"\d{4,8}")
 
 
 class CaptchaSolver(Protocol):
-    def solve(self, image: bytes, court: Court) -> str | None:
-        """The digits in the image, or None to give up on this court for now."""
+    def solve(self, image: bytes, court: Court, rejected: Sequence[str] = ()) -> str | None:
+        """The digits in the image, or None to give up on this court for now. ``rejected``: answers to
+        this same image the site has already refused (the crawler asks at most twice per captcha)."""
 
 
 class CommandSolver:
@@ -32,7 +33,7 @@ class CommandSolver:
         self.command = command
         self.timeout = timeout
 
-    def solve(self, image: bytes, court: Court) -> str | None:
+    def solve(self, image: bytes, court: Court, rejected: Sequence[str] = ()) -> str | None:
         with tempfile.NamedTemporaryFile(suffix=f"-{court.code}.png", delete=False) as handle:
             handle.write(image)
             path = handle.name
@@ -59,7 +60,7 @@ class PromptSolver:
         self.folder = folder
         self.ask = ask
 
-    def solve(self, image: bytes, court: Court) -> str | None:
+    def solve(self, image: bytes, court: Court, rejected: Sequence[str] = ()) -> str | None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"captcha-{court.code}.png"
         path.write_bytes(image)

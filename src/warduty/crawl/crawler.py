@@ -52,6 +52,7 @@ from warduty.sudrf.dispatch import ParsedPage, parse_as
 from warduty.sudrf.encoding import charset_of, decode_page
 from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.pages import PageState, classify_page, parse_captcha
+from warduty.sudrf.records import Captcha
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ LIKELY = {
 
 # A run is resumed only from these states; "done" finished, "abandoned" was closed by hand (``warduty runs``).
 RESUMABLE = ("running", "incomplete")
+# Answers to one captcha before its court stops asking in this run: the site is not to be hammered.
+MAX_ANSWERS_PER_CAPTCHA = 2
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,9 @@ class Crawler:
         self.on_progress = on_progress
         self.captchas = CaptchaCache()
         self._solving: dict[str, asyncio.Lock] = {}
+        self._challenges: dict[str, Captcha] = {}  # per region: the captcha last asked about
+        self._answers_given: dict[str, list[str]] = {}  # per captcha id: what the solver said
+        self._captcha_spent: set[str] = set()  # courts whose captcha took its answers in vain
         self._issues: list[PageIssue] = []  # pages of the current run that were not understood
 
     # -- run lifecycle ---------------------------------------------------------------------------------
@@ -456,21 +462,36 @@ class Crawler:
         lock = self._solving.setdefault(region, asyncio.Lock())
         async with lock:
             fresh = self.captchas.get(region)
-            if fresh is not None and f"captchaid={fresh[1]}" not in used_url:
+            if fresh is not None and f"captcha={fresh[0]}&captchaid={fresh[1]}" not in used_url:
                 return True  # another court of the region solved one meanwhile
             self.captchas.forget(region)
+            if court.code in self._captcha_spent:
+                return False  # it waits for an answer of its region, or for a person (a resumed run)
             return await asyncio.to_thread(self._ask_solver, court, html)
 
     def _ask_solver(self, court: Court, html: str) -> bool:
+        """Ask the solver about the page's captcha or, on the wrong-answer page (no new picture), again
+        about the one just answered. At most ``MAX_ANSWERS_PER_CAPTCHA`` answers to one captcha; when they
+        are spent, or the solver gives up or repeats itself, the court asks no more in this run."""
         if self.solver is None:
             return False
+        region = court.seat_region_ru
         challenge = parse_captcha(html)
         if challenge.image is None or challenge.captcha_id is None:
+            challenge = self._challenges.get(region, challenge)
+        if challenge.image is None or challenge.captcha_id is None:
             return False
-        answer = self.solver.solve(challenge.image, court)
-        if not answer:
+        self._challenges[region] = challenge
+        given = self._answers_given.setdefault(challenge.captcha_id, [])
+        if len(given) >= MAX_ANSWERS_PER_CAPTCHA:
+            self._captcha_spent.add(court.code)
             return False
-        self.captchas.put(court.seat_region_ru, answer, challenge.captcha_id)
+        answer = self.solver.solve(challenge.image, court, tuple(given))
+        if not answer or answer in given:  # given up, or the same answer, which would be wrong again
+            self._captcha_spent.add(court.code)
+            return False
+        given.append(answer)
+        self.captchas.put(region, answer, challenge.captcha_id)
         return True
 
     def _store(

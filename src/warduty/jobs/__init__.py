@@ -5,7 +5,13 @@ a client or a crawler by hand. Nothing here prints: progress goes to the callbac
 """
 
 from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, fetch_asylum
-from warduty.jobs.crawl import client_options, new_crawler, reparse_archive, run_crawl
+from warduty.jobs.crawl import (
+    client_options,
+    default_solver,
+    new_crawler,
+    reparse_archive,
+    run_crawl,
+)
 from warduty.jobs.outputs import export, write_briefing
 from warduty.jobs.store import OpenedStore, open_store, prepare_store, require_database
 
@@ -14,6 +20,7 @@ __all__ = [
     "AsylumFetchFailed",
     "OpenedStore",
     "client_options",
+    "default_solver",
     "export",
     "fetch_asylum",
     "new_crawler",

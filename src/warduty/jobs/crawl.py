@@ -15,6 +15,7 @@ from warduty.crawl.captcha import CaptchaSolver
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport, courts_to_crawl
 from warduty.crawl.lock import CrawlLock
+from warduty.crawl.ocr import OcrSolver, ocr_available
 from warduty.crawl.reparse import ReparseReport, reparse
 from warduty.jobs.store import open_store, prepare_store
 from warduty.store import make_engine, require_writable
@@ -34,6 +35,12 @@ def client_options(settings: Settings) -> ClientOptions:
         origin=settings.sudrf_origin or None,
         ca_bundles=dict(settings.ca_bundles),
     )
+
+
+def default_solver() -> CaptchaSolver | None:
+    """The captcha solver of a crawl that names none: the OCR when the ``ocr`` extra is installed, else
+    none, and captcha courts wait for a person (``--interactive``, the web admin) or a solver command."""
+    return OcrSolver() if ocr_available() else None
 
 
 def new_crawler(

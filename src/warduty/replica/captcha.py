@@ -1,35 +1,44 @@
-"""The replica's captcha: real sudrf captcha images, answered by their labels, valid per region.
+"""The replica's captcha: drawn here in the style of the sudrf ones, answered by the digits drawn, valid per
+region.
 
 A court flagged with a captcha answers a search only with a solved ``captcha``/``captchaid`` pair. A pair
 is bound to the seat region of the court that issued it: once answered correctly it is accepted by every
 court of that region until ``ttl`` seconds (server wall time) after the first correct answer, as the live
-sites accept one solved captcha for a whole region. An unsolved pair also expires ``ttl`` after issue.
+sites accept one solved captcha for a whole region. An unsolved pair also expires ``ttl`` after issue; a
+wrong answer does not spend it (the live form lets a person try the same picture again).
+
+The picture copies the look of the real ones (100 x 30 PNG, light grey ground, five dark-cyan digits of
+uneven size, each turned and shifted on its own, crossed by a handful of thin lines in random colours),
+drawn with Pillow's bundled font from a seeded generator: the same seed and counter draw the same
+picture, and only the server knows the answer.
 """
 
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import io
+import random
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+import matplotlib
+from PIL import Image, ImageDraw, ImageFont
+
 DEFAULT_TTL = 6 * 3600.0
-
-
-class CaptchaDataError(ValueError):
-    """The packaged captcha images or labels are missing or malformed."""
+WIDTH, HEIGHT = 100, 30
+DIGITS = 5
+BACKGROUND = (243, 243, 243)
+INK = (0, 102, 153)  # the digits' colour on every real captcha seen
 
 
 @dataclass(frozen=True, slots=True)
 class CaptchaImage:
-    filename: str
     answer: str
     png: bytes
 
@@ -46,34 +55,61 @@ class CaptchaVerdict(Enum):
     EXPIRED = "expired"
 
 
-def parse_labels(text: str) -> dict[str, str]:
-    """``labels.csv`` (filename, expected, ...) -> {filename: answer}; answers are 5 digits."""
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or not {"filename", "expected"} <= set(reader.fieldnames):
-        raise CaptchaDataError("labels.csv needs the columns filename and expected")
-    labels: dict[str, str] = {}
-    for line, row in enumerate(reader, start=2):
-        name, answer = (row.get("filename") or "").strip(), (row.get("expected") or "").strip()
-        if not name.endswith(".png") or not (answer.isdigit() and len(answer) == 5):
-            raise CaptchaDataError(f"labels.csv row {line}: need a .png name and a 5-digit answer")
-        labels[name] = answer
-    if not labels:
-        raise CaptchaDataError("labels.csv lists no images")
-    return labels
-
-
 @cache
-def load_captcha_images() -> tuple[CaptchaImage, ...]:
-    """The real captcha images shipped in ``data/captcha`` with their answers."""
-    folder = resources.files("warduty.replica").joinpath("data/captcha")
-    labels = parse_labels(folder.joinpath("labels.csv").read_text("utf-8"))
-    images = []
-    for name, answer in sorted(labels.items()):
-        png = folder.joinpath(name).read_bytes()
-        if not png.startswith(PNG_SIGNATURE):
-            raise CaptchaDataError(f"{name} is not a PNG file")
-        images.append(CaptchaImage(name, answer, png))
-    return tuple(images)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans, which matplotlib (a dependency) ships: a plain sans like the sites' own, with a "1"
+    that is not a "7". Pillow's bundled font stands in should it be missing."""
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    try:
+        return ImageFont.truetype(str(path), size)
+    except OSError:
+        return ImageFont.load_default(size=size)
+
+
+def _digit_mask(digit: str, rng: random.Random) -> Image.Image:
+    """How much ink each pixel of one digit gets, at the digit's own size and turned by its own angle."""
+    size = rng.randint(20, 25)
+    tile = Image.new("L", (size, size + 4), 0)
+    ImageDraw.Draw(tile).text(
+        (tile.width / 2, tile.height / 2), digit, font=_font(size), fill=255, anchor="mm"
+    )
+    # Drawn as a mask and inked in one go: the strokes keep the exact ink colour with a soft edge, about
+    # as many solid pixels as the sites' digits have.
+    return tile.rotate(rng.uniform(-15, 15), resample=Image.Resampling.BICUBIC, expand=True)
+
+
+def _random_colour(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+
+
+def draw_captcha(answer: str, rng: random.Random) -> bytes:
+    """A 100 x 30 PNG showing ``answer`` (digits) the way the sudrf sites draw theirs."""
+    if not answer.isdigit():
+        raise ValueError("a captcha shows digits only")
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    # Digits sit at uneven gaps across the picture; some touch, as "66" and "84" do on the real ones.
+    step = (WIDTH - 16) / len(answer)
+    x = rng.uniform(3, 9)
+    for digit in answer:
+        mask = _digit_mask(digit, rng)
+        top = round(HEIGHT / 2 - mask.height / 2 + rng.uniform(-2.5, 2.5))
+        image.paste(INK, (round(x + step / 2 - mask.width / 2), top), mask)
+        x += step * rng.uniform(0.9, 1.1)
+    # Then the strike-through: mostly long, nearly level lines two pixels thick, not smoothed, in any
+    # colour; now and then one steep line corner to corner.
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(5, 8)):
+        x0 = rng.uniform(-10, 40)
+        x1 = x0 + rng.uniform(30, 110)
+        y0 = rng.uniform(4, HEIGHT - 3)
+        y1 = y0 + rng.uniform(-6, 6)
+        draw.line((x0, y0, x1, y1), fill=_random_colour(rng), width=rng.choice((1, 2, 2)))
+    if rng.random() < 0.5:
+        x0 = rng.uniform(0, 40)
+        draw.line((x0, HEIGHT, x0 + rng.uniform(25, 45), 0), fill=_random_colour(rng), width=1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 @dataclass(slots=True)
@@ -85,35 +121,40 @@ class _Issued:
 
 
 class CaptchaBook:
-    """Issues captcha ids and checks answers. Deterministic for a seed: the n-th id is always the same."""
+    """Issues captcha ids and checks answers. Deterministic for a seed: the n-th id and picture are always
+    the same. ``verdicts`` counts the answers checked, by verdict, for the replica's own measurements."""
 
     def __init__(
         self,
-        images: Sequence[CaptchaImage] | None = None,
         *,
         seed: int = 0,
         ttl: float = DEFAULT_TTL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._images = tuple(images) if images is not None else load_captcha_images()
-        if not self._images:
-            raise CaptchaDataError("no captcha images")
         self._seed = seed
         self._ttl = ttl
         self._clock = clock
         self._issued: dict[str, _Issued] = {}
         self._counter = 0
+        self.verdicts: Counter[CaptchaVerdict] = Counter()
 
     def issue(self, region: str) -> tuple[str, CaptchaImage]:
-        """A fresh captcha id for ``region`` and the image whose label answers it."""
+        """A fresh captcha id for ``region`` and the picture that answers it."""
         self._counter += 1
         digest = hashlib.blake2b(f"{self._seed}|captcha|{self._counter}".encode(), digest_size=16).digest()
         captcha_id = base64.b32encode(digest).decode("ascii").lower().rstrip("=")[:26]
-        image = self._images[digest[0] % len(self._images)]
+        rng = random.Random(digest)
+        answer = "".join(rng.choice("0123456789") for _ in range(DIGITS))
+        image = CaptchaImage(answer, draw_captcha(answer, rng))
         self._issued[captcha_id] = _Issued(region, image, self._clock())
         return captcha_id, image
 
     def check(self, region: str, answer: str | None, captcha_id: str | None) -> CaptchaVerdict:
+        verdict = self._verdict(region, answer, captcha_id)
+        self.verdicts[verdict] += 1
+        return verdict
+
+    def _verdict(self, region: str, answer: str | None, captcha_id: str | None) -> CaptchaVerdict:
         if not answer or not captcha_id:
             return CaptchaVerdict.MISSING
         issued = self._issued.get(captcha_id)
@@ -129,17 +170,21 @@ class CaptchaBook:
             issued.solved_at = now
         return CaptchaVerdict.OK
 
+    @property
+    def issued(self) -> int:
+        return self._counter
 
-class LabelledImageSolver:
-    """A captcha solver for demos and tests: it knows the answers of the labelled images the replica
-    serves (read by a person when they were saved), as an operator at the terminal would read them."""
+    @property
+    def solved(self) -> int:
+        """How many issued captchas were answered right at least once."""
+        return sum(1 for issued in self._issued.values() if issued.solved_at is not None)
 
-    def __init__(self) -> None:
-        self.answers = {
-            hashlib.sha256(image.png).hexdigest(): image.answer for image in load_captcha_images()
-        }
-        self.asked = 0
+    def answer_of(self, captcha_id: str) -> str | None:
+        """The answer to an issued id: for the replica's own tests; no crawler ever sees it."""
+        issued = self._issued.get(captcha_id)
+        return issued.image.answer if issued is not None else None
 
-    def solve(self, image: bytes, court: object) -> str | None:
-        self.asked += 1
-        return self.answers.get(hashlib.sha256(image).hexdigest())
+    def answer_to(self, png: bytes) -> str | None:
+        """The answer to an issued picture, as a person reading it would give it: for tests of the web
+        admin's captcha form; no crawler ever sees it."""
+        return next((i.image.answer for i in self._issued.values() if i.image.png == png), None)

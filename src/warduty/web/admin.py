@@ -14,6 +14,7 @@ import base64
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -50,7 +51,7 @@ class WebCaptchaSolver:
         self._answer: str | None = None
         self.asked = 0
 
-    def solve(self, image: bytes, court: Court) -> str | None:
+    def solve(self, image: bytes, court: Court, rejected: Sequence[str] = ()) -> str | None:
         with self._lock:
             self._pending = (image, court.code, court.name_en)
             self._answer = None
