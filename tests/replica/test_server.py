@@ -331,3 +331,24 @@ def test_keep_alive_serves_many_requests_on_one_connection(server: ReplicaServer
             while len(body) < length:
                 body += sock.recv(length - len(body))
             assert b"keep-alive" in head and "Всего по запросу".encode("cp1251") in body
+
+
+def test_move_shows_the_same_population_on_a_later_day(population: Population) -> None:
+    """``/__replica__/move?as_of=`` (the demo's second crawl): cases received after the first day appear,
+    the counters start again, and a bad date is a 400 that moves nothing."""
+    later = date(2030, 1, 1)
+    with ReplicaServer(population, as_of=AS_OF) as running, httpx.Client(base_url=running.origin) as http:
+        params = [*SEARCH, ("U1_DEFENDANT__LAW_ARTICLESS", "158"), SUBMIT]
+        before = counter(html(get(http, STANDARD, params)))[0]
+        for bad in ("", "as_of=2025-13-01", "as_of=<script>", "as_of=" + "9" * 5000):
+            assert http.get(f"/__replica__/move?{bad}").status_code == 400
+        assert http.get("/__replica__/stats").json()["as_of"] == AS_OF.isoformat()
+        assert http.get(f"/__replica__/move?as_of={later.isoformat()}").json() == {"as_of": "2030-01-01"}
+        stats = http.get("/__replica__/stats").json()
+        assert stats["as_of"] == "2030-01-01" and stats["requests"] == 0
+        after = counter(html(get(http, STANDARD, params)))[0]
+    cases = [c for c in population.cases_for(STANDARD) if "158" in c.article_numbers]
+    assert after == sum(c.visible_on(later) for c in cases) and before == sum(
+        c.visible_on(AS_OF) for c in cases
+    )
+    assert after >= before

@@ -48,19 +48,17 @@ def _replica(settings: Settings, as_of: date, scale: float) -> ReplicaProcess:
     return ReplicaProcess(as_of, scale=scale, min_interval=settings.min_interval * 0.8).launch()
 
 
-def _phase(settings: Settings, folder: Path, replica_process: ReplicaProcess, quiet: bool) -> Settings:
-    """Crawl the replica into ``folder``; returns the settings that point there."""
-    as_of = replica_process.as_of
+def _phase(settings: Settings, folder: Path, replica: ReplicaProcess, quiet: bool) -> Settings:
+    """Crawl the (running) replica into ``folder``; returns the settings that point there."""
+    as_of = replica.as_of
     phase = replace(settings, data_dir=folder, db=f"sqlite:///{(folder / 'warduty.sqlite').as_posix()}")
-    prepare_store(make_engine(phase.database_url))  # while the replica still builds its population
-    with replica_process as replica:
-        report = crawl_with_display(
-            replace(phase, sudrf_origin=replica.origin, cooldown=2.0),
-            CrawlOptions(since=SINCE, until=as_of),
-            solver=default_solver(),
-            quiet=quiet,
-        )
-        violations = replica.stats().get("politeness_violations_total")
+    report = crawl_with_display(
+        replace(phase, sudrf_origin=replica.origin, cooldown=2.0),
+        CrawlOptions(since=SINCE, until=as_of),
+        solver=default_solver(),
+        quiet=quiet,
+    )
+    violations = replica.stats().get("politeness_violations_total")
     console.print(
         f"  crawl as of {as_of}: {report.status}, {report.fetched} pages used, "
         f"{len(report.counter_mismatches)} counter mismatches, politeness violations: {violations}, "
@@ -100,26 +98,30 @@ def demo_command(
             markup=False,
         )
     console.print(f"[bold]1.[/] Replica as of {FIRST_AS_OF}; crawling every military court ...")
-    first_replica = _replica(settings, FIRST_AS_OF, scale)
-    later_replica = _replica(settings, LATEST_AS_OF, scale)  # builds its population meanwhile
+    first_dir, latest_dir = root / "as-of-2024-04-12", root / "as-of-2025-06-30"
+    first_url = f"sqlite:///{(first_dir / 'warduty.sqlite').as_posix()}"
+    # One replica (one population) serves both crawls; the store is migrated while it builds its cases.
+    replica = _replica(settings, FIRST_AS_OF, scale)
     try:
-        first = _phase(settings, root / "as-of-2024-04-12", first_replica, quiet)
-    except BaseException:
-        later_replica.stop()
-        raise
-    console.print(f"[bold]2.[/] Replica as of {LATEST_AS_OF}; incremental crawl into a copy ...")
-    latest_dir = root / "as-of-2025-06-30"
-    latest_dir.mkdir(parents=True)
-    copy_sqlite(first.data_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
-    # The March 2024 briefings read the first database in another process while the crawl fills the copy
-    # (the crawl leaves most of a core idle; a thread would compete with it for the interpreter).
-    pseudonyms = pseudonymiser(replace(settings, data_dir=latest_dir))  # the dashboard's, on the latest
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as background:
-        march_briefings = background.submit(
-            _briefings, first.database_url, "2024-03", FIRST_AS_OF, out, pseudonyms
-        )
-        latest = _phase(settings, latest_dir, later_replica, quiet)
-        briefings = march_briefings.result()
+        prepare_store(make_engine(first_url))
+        replica.wait_ready()
+        first = _phase(settings, first_dir, replica, quiet)
+        console.print(f"[bold]2.[/] Replica as of {LATEST_AS_OF}; incremental crawl into a copy ...")
+        replica.move_to(LATEST_AS_OF)
+        latest_dir.mkdir(parents=True)
+        copy_sqlite(first_dir / "warduty.sqlite", latest_dir / "warduty.sqlite")
+        # The March 2024 briefings read the first database in another process while the crawl fills the
+        # copy (the crawl leaves most of a core idle; a thread would compete with it for the interpreter).
+        pseudonyms = pseudonymiser(replace(settings, data_dir=latest_dir))  # the dashboard's, on the latest
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as background:
+            march_briefings = background.submit(
+                _briefings, first.database_url, "2024-03", FIRST_AS_OF, out, pseudonyms
+            )
+            latest = _phase(settings, latest_dir, replica, quiet)
+            briefings = march_briefings.result()
+    finally:
+        replica.stop()
     briefings += _briefings(latest.database_url, "2025-05", LATEST_AS_OF, out, pseudonyms)
 
     march = briefings[0]
@@ -128,7 +130,7 @@ def demo_command(
     print_table(rows, ("figure", "value"), title="Art. 337, March 2024, as of 2024-04-12 (synthetic records)")
     console.print(
         f"[bold]Done in {time.perf_counter() - started:.0f} s[/] (CPU time {cpu_seconds():.0f} s: the demo "
-        "and the processes it started, the replicas and the briefing process). Outputs:"
+        "and the processes it started, the replica and the briefing process). Outputs:"
     )
     for briefing in briefings:
         console.print(

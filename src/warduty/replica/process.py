@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import date
@@ -80,6 +81,13 @@ class ReplicaProcess:
         with urllib.request.urlopen(f"{self.origin}/__replica__/stats", timeout=5) as response:
             data: dict[str, object] = json.loads(response.read())
         return data
+
+    def move_to(self, as_of: date) -> None:
+        """Show the sites as they stand on ``as_of``: one population serves both of the demo's crawls."""
+        query = urllib.parse.urlencode({"as_of": as_of.isoformat()})
+        with urllib.request.urlopen(f"{self.origin}/__replica__/move?{query}", timeout=30) as response:
+            json.loads(response.read())
+        self.as_of = as_of
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:

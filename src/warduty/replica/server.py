@@ -3,7 +3,8 @@
 A minimal HTTP/1.1 server on asyncio with keep-alive, because the faults need byte-level control
 (dropped connections, bodies cut short under a full Content-Length). The crawler connects to
 ``http://127.0.0.1:PORT`` and sends the real court host in ``Host`` (or an absolute URL, as to a proxy);
-pages are windows-1251 like the live sites. ``GET /__replica__/stats`` returns the counters as JSON.
+pages are windows-1251 like the live sites. ``GET /__replica__/stats`` returns the counters as JSON;
+``GET /__replica__/move?as_of=YYYY-MM-DD`` moves the sites to another day of the same population.
 
 Use :class:`ReplicaServer` as a context manager in tests (it runs in a background thread) or call
 :meth:`ReplicaServer.serve_forever` from the CLI.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from http import HTTPStatus
 from types import TracebackType
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from warduty.courts import Court, load_registry
 from warduty.replica import pages
@@ -41,6 +42,7 @@ from warduty.replica.redesign import REDESIGNED_KINDS, redesign_page
 log = logging.getLogger(__name__)
 
 STATS_PATH = "/__replica__/stats"
+MOVE_PATH = "/__replica__/move"  # ?as_of=YYYY-MM-DD: the sites as they stand on a later day
 MAX_HEADER_BYTES = 64 * 1024
 DEFAULT_SLOW_DELAY = 65.0  # past the crawler's default 60 s timeout
 CHARSET = "windows-1251"
@@ -117,6 +119,7 @@ class ReplicaServer:
         self.slow_delay = slow_delay
         self.throttle_window = profile.throttle_window if throttle_window is None else throttle_window
         served = list(courts) if courts is not None else None
+        self._served = served
         self.redesign_court = _redesigned(profile.redesign, redesign_court, seed, served)
         self.site = ReplicaSite(
             population,
@@ -149,6 +152,15 @@ class ReplicaServer:
         data["redesign_court"] = self.redesign_court
         return data
 
+    def move_to(self, as_of: date) -> None:
+        """Show the sites as they stand on ``as_of`` (the same population, another day), as the demo's second,
+        incremental crawl needs. The counters start again; the per-host guard and the captcha answers stay
+        (a crawl just after the move must still be polite)."""
+        site = ReplicaSite(self.site.population, as_of=as_of, courts=self._served, captcha=self.site.captcha)
+        with self._lock:
+            self.site = site
+            self._stats = ReplicaStats()
+
     def politeness_violations(self) -> dict[str, int]:
         with self._lock:
             return dict(self._stats.politeness_violations)
@@ -168,6 +180,8 @@ class ReplicaServer:
         if path == STATS_PATH:
             body = json.dumps(self.stats(), ensure_ascii=False, indent=1).encode("utf-8")
             return Reply(200, body, "application/json; charset=utf-8")
+        if path == MOVE_PATH:
+            return self._move(query.decode("latin-1"))
         page = self.site.answer(host, path, query)
         court = page.court
         with self._lock:
@@ -197,6 +211,17 @@ class ReplicaServer:
             return self._faulty(fault, court, court_host, page)
         self._count_page(page.kind, court_host)
         return self._html(page)
+
+    def _move(self, query: str) -> Reply:
+        values = parse_qs(query).get("as_of", [""])
+        try:
+            as_of = date.fromisoformat(values[0])
+        except ValueError:
+            return Reply(400, b"as_of=YYYY-MM-DD is required", "text/plain; charset=utf-8")
+        self.move_to(as_of)
+        return Reply(
+            200, json.dumps({"as_of": as_of.isoformat()}).encode(), "application/json; charset=utf-8"
+        )
 
     def _count_page(self, kind: str, host: str) -> None:
         with self._lock:
