@@ -6,7 +6,7 @@ a client or a crawler by hand. Nothing here prints: progress goes to the callbac
 
 from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, fetch_asylum
 from warduty.jobs.crawl import client_options, new_crawler, reparse_archive, run_crawl
-from warduty.jobs.outputs import export, write_briefing
+from warduty.jobs.outputs import export, release, write_briefing
 from warduty.jobs.store import OpenedStore, open_store, prepare_store, require_database
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "new_crawler",
     "open_store",
     "prepare_store",
+    "release",
     "reparse_archive",
     "require_database",
     "run_crawl",

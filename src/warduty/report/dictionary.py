@@ -175,8 +175,8 @@ PERSON_ARTICLES = TableDoc(
         Column("id", "integer", _ID, required=True),
         Column("person_id", "integer", "The defendant (see persons.id).", required=True),
         Column("article", "string", "Article of the Criminal Code (e.g. 337).", required=True),
-        Column("part", "string", "Part of the article; empty when not printed.", required=True),
-        Column("point", "string", "Point of the part; empty when not printed.", required=True),
+        Column("part", "string", "Part of the article; empty when not printed."),
+        Column("point", "string", "Point of the part; empty when not printed."),
         Column(
             "article_group",
             "string",
