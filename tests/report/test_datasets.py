@@ -194,3 +194,35 @@ def test_parquet_series_match_the_sqlite_series(
     with sqlite3.connect(sqlite_export[0]) as db:
         from_sqlite = db.execute("SELECT * FROM monthly_series ORDER BY 1, 2, 3").fetchall()
     assert from_parquet == from_sqlite and from_parquet
+
+
+def test_docs_data_dictionary_is_current() -> None:
+    from warduty.report.dictionary import with_dictionary
+
+    docs = Path(__file__).parents[2] / "docs" / "datasets.md"
+    text = docs.read_text(encoding="utf-8")
+    assert with_dictionary(text) == text, "run: python -m warduty.report.dictionary docs/datasets.md"
+    with pytest.raises(ValueError, match="markers"):
+        with_dictionary("no markers here")
+
+
+def test_facets_count_as_the_statistics_do(sqlite_export: tuple[Path, Path]) -> None:
+    """Sentences of a month, faceted in the export (outcome, decided month, article), equal the
+    monthly series computed by warduty.stats (first-instance courts, the first-instance docket)."""
+    with sqlite3.connect(sqlite_export[0]) as db:
+        for month in ("2023-03", "2023-10", "2024-02"):
+            faceted = db.execute(
+                "SELECT count(DISTINCT persons.id) FROM persons "
+                "JOIN person_articles ON person_articles.person_id = persons.id "
+                "JOIN cases ON cases.id = persons.case_id JOIN courts ON courts.code = cases.court_code "
+                "WHERE persons.outcome = 'verdict' AND persons.decided_month = ? AND article = '337' "
+                "AND courts.level = 'garrison' AND cases.docket = 'criminal-1' "
+                "AND cases.court_code != '50AV0000'",
+                (month,),
+            ).fetchone()[0]
+            series = db.execute(
+                "SELECT value FROM monthly_series "
+                "WHERE article = '337' AND metric = 'sentences' AND month = ?",
+                (month,),
+            ).fetchone()
+            assert series is not None and faceted == series[0] > 0, month

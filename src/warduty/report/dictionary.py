@@ -60,7 +60,12 @@ COURTS = TableDoc(
     "Russia's military courts in the registry: garrison (first instance), district and appellate courts.",
     (
         Column("code", "string", "The court's code on sudrf.ru (e.g. 77GV0017).", required=True),
-        Column("level", "string", "garrison, district, appellate or supreme.", required=True),
+        Column(
+            "level",
+            "string",
+            "garrison (first instance), district, appeal, cassation or supreme.",
+            required=True,
+        ),
         Column("name_ru", "string", "The court's name in Russian.", required=True),
         Column("name_en", "string", "The court's name in English.", required=True),
         Column(
@@ -155,7 +160,8 @@ PERSONS = TableDoc(
         Column(
             "decided_month",
             "string",
-            "Month of the decision (YYYY-MM): the month a verdict counts as a sentence in.",
+            "Month of the decision (YYYY-MM), the defendant's date else the case's: the month "
+            "a verdict counts as a sentence in.",
         ),
         Column("result", "string", "The result for this defendant as printed."),
         Column(
@@ -356,3 +362,41 @@ WHAT_IT_IS_NOT = (
     "(courts post with delays and do not post everything), not convictions in force, and not the "
     "soldiers' home regions."
 )
+
+
+DICTIONARY_START = "<!-- data dictionary: python -m warduty.report.dictionary docs/datasets.md -->"
+DICTIONARY_END = "<!-- end of data dictionary -->"
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary as Markdown: every table with its keys and every column."""
+    lines = []
+    for doc in TABLE_DOCS:
+        keys = ", ".join(f"`{k}`" for k in doc.primary_key)
+        lines += [f"### `{doc.name}`: {doc.title}", "", doc.description, "", f"Primary key: {keys}."]
+        if doc.foreign_keys:
+            links = ", ".join(f"`{fk.column}` → `{fk.table}.{fk.target}`" for fk in doc.foreign_keys)
+            lines[-1] += f" Links: {links}."
+        lines += ["", "| column | type | description |", "| --- | --- | --- |"]
+        for column in doc.columns:
+            unit = f" Unit: {column.unit}." if column.unit else ""
+            lines.append(f"| `{column.name}` | {column.kind} | {column.description}{unit} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def with_dictionary(document: str) -> str:
+    """``document`` with the part between the dictionary markers replaced by :func:`dictionary_markdown`."""
+    head, start, rest = document.partition(DICTIONARY_START)
+    _, end, tail = rest.partition(DICTIONARY_END)
+    if not start or not end:
+        raise ValueError("the document has no data dictionary markers")
+    return head + start + "\n\n" + dictionary_markdown() + "\n" + end + tail
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1])
+    target.write_text(with_dictionary(target.read_text(encoding="utf-8")), encoding="utf-8")

@@ -78,7 +78,7 @@ def _rows(connection: Connection, name: str, pseudonyms: Pseudonymiser | None) -
             yield dict(row._mapping)
         return
     statement = (
-        select(persons, cases.c.court_code, cases.c.case_number)
+        select(persons, cases.c.court_code, cases.c.case_number, cases.c.decided.label("case_decided"))
         .join(cases, cases.c.id == persons.c.case_id)
         .order_by(persons.c.id)
     )
@@ -126,8 +126,8 @@ def _derived(name: str, row: dict[str, Any]) -> dict[str, Any]:
         received = _day(row["received"])
         return {"received_month": month_of(received) if received else None,
                 "outcome": classify_outcome(row["result"])}  # fmt: skip
-    if name == "persons":
-        decided = _day(row["decided"])
+    if name == "persons":  # the decision date a sentence counts by: the defendant's, else the case's
+        decided = _day(row["decided"]) or _day(row["case_decided"])
         return {"decided_month": month_of(decided) if decided else None,
                 "outcome": classify_outcome(row["result"])}  # fmt: skip
     return {}
