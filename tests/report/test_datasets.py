@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import Engine, func, select
 
-from tests.stats.conftest import population, truth_db  # noqa: F401  (fixtures)
+from tests.stats.conftest import pg_truth_db, population, truth_db  # noqa: F401  (fixtures)
 from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report.dictionary import TABLE_DOCS, VIEWS
 from warduty.report.export import export_database
@@ -226,3 +227,22 @@ def test_facets_count_as_the_statistics_do(sqlite_export: tuple[Path, Path]) -> 
                 (month,),
             ).fetchone()
             assert series is not None and faceted == series[0] > 0, month
+
+
+@pytest.mark.postgres
+def test_notebook_api_answers_alike_on_postgresql(truth_db: Engine, pg_truth_db: Engine) -> None:  # noqa: F811
+    import warduty
+
+    answers = []
+    for engine in (truth_db, pg_truth_db):
+        with warduty.open(engine.url.render_as_string(hide_password=False)) as db:
+            answers.append(
+                (
+                    db.series("337", first="2022-01", last="2024-03").to_dict("list"),
+                    db.regions("337").to_dict("list"),
+                    db.figures("2024-03", as_of=date(2024, 4, 12))["value"].to_dict(),
+                    db.cases("337", since=date(2024, 1, 1), until=date(2024, 3, 31))["case_number"].tolist(),
+                )
+            )
+    assert answers[0] == answers[1]
+    assert answers[0][3]
