@@ -75,13 +75,14 @@ def _a_word_of_an_act(database: Path) -> tuple[int, str]:
 def test_datasette_links_facets_and_searches(sqlite_export: tuple[Path, Path], truth_db: Engine) -> None:  # noqa: F811
     database, metadata = sqlite_export
     act_id, word = _a_word_of_an_act(database)
-    people, facets, found, case = _datasette_get(
+    people, facets, found, case, regional = _datasette_get(
         database,
         metadata,
         "/warduty/persons.json?_labels=on&_size=5",
         "/warduty/cases.json?_facet=court_code&_size=0",
         f"/warduty/acts.json?_search={word}&_col=case_id&_shape=objects",
         "/warduty/cases/1.json?_extras=foreign_key_tables",
+        "/warduty/cases.json?_facet=region&_facet=outcome&_size=0&_facet_size=max",
     )
     # A person row links to its case: the foreign key is expanded with the case's label.
     assert people["primary_keys"] == ["id"]
@@ -105,6 +106,10 @@ def test_datasette_links_facets_and_searches(sqlite_export: tuple[Path, Path], t
         )  # type: ignore[arg-type]
     assert buckets and all(b["count"] == by_court[b["value"]] for b in buckets)
     assert [b["count"] for b in buckets] == sorted(by_court.values(), reverse=True)[: len(buckets)]
+    # Facets by the court's region and the outcome cover every case.
+    for facet in ("region", "outcome"):
+        counts = regional["facet_results"][facet]["results"]
+        assert counts and sum(b["count"] for b in counts) == sum(by_court.values()), facet
     # Full-text search over the act texts finds the act that holds the word.
     assert act_id in {row["id"] for row in found["rows"]}
 

@@ -92,6 +92,12 @@ CASES = TableDoc(
         Column("id", "integer", _ID, required=True),
         Column("court_code", "string", "The court (see courts.code).", required=True),
         Column(
+            "region",
+            "string",
+            "The federal subject where the court sits (English; see courts): the "
+            "region of the regional rankings, not the soldier's home.",
+        ),
+        Column(
             "docket",
             "string",
             "The court's docket the case is listed in (criminal-1: first instance).",
@@ -134,7 +140,7 @@ CASES = TableDoc(
     ),
     ("id",),
     (ForeignKey("court_code", "courts", "code"),),
-    facets=("court_code", "received_month", "outcome", "received", "decided"),
+    facets=("court_code", "region", "received_month", "outcome", "received", "decided"),
     label="case_number",
 )
 

@@ -72,6 +72,12 @@ def _aliases(connection: Connection, pseudonyms: Pseudonymiser) -> dict[int, dic
 def _rows(connection: Connection, name: str, pseudonyms: Pseudonymiser | None) -> Iterator[dict[str, Any]]:
     """The table's rows; persons named under ``pseudonyms`` (as stored when it is None)."""
     table = RECORD_TABLES[name]
+    if name == "cases":  # with the court's seat region, the region every regional figure counts by
+        region = courts.c.seat_region_en.label("region")
+        statement = select(cases, region).outerjoin(courts, courts.c.code == cases.c.court_code)
+        for row in connection.execute(statement.order_by(cases.c.id)):
+            yield dict(row._mapping)
+        return
     if name != "persons":
         order = table.c.code if name == "courts" else table.c.id
         for row in connection.execute(select(table).order_by(order)):
