@@ -251,3 +251,20 @@ def test_notebook_api_answers_alike_on_postgresql(truth_db: Engine, pg_truth_db:
             )
     assert answers[0] == answers[1]
     assert answers[0][3]
+
+
+def test_no_name_anywhere_in_the_sqlite_file_or_its_search_index(
+    sqlite_export: tuple[Path, Path],
+    truth_db: Engine,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """No defendant's name in any page of the file: tables, indexes and the FTS shadow tables (the
+    index is built from the redacted texts); an export made with names does hold them."""
+    with truth_db.connect() as connection:
+        rows = connection.execute(select(persons.c.name).where(persons.c.hidden.is_(False)))
+        names = {r.name for r in rows if r.name and len(r.name) > 8}
+    assert len(names) > 20
+    content = sqlite_export[0].read_bytes().decode("utf-8", errors="ignore")
+    assert not [n for n in names if n in content]
+    named, _ = export_database(truth_db, tmp_path, "sqlite", show_names=True)
+    assert [n for n in names if n in named.read_bytes().decode("utf-8", errors="ignore")]

@@ -137,6 +137,11 @@ def test_release_refuses_a_non_empty_folder_and_a_missing_database(
     assert result.exit_code != 0 and "not empty" in result.output
     assert [p.name for p in busy.iterdir()] == ["notes.txt"]
 
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["release", "--out", str(a_file)], env=env)
+    assert result.exit_code != 0 and "not a folder" in result.output and a_file.read_text() == "x"
+
     result = runner.invoke(app, ["release", "--out", str(tmp_path / "x"), "--as-of", "2024-13-01"], env=env)
     assert result.exit_code != 0 and "--as-of" in result.output and "Traceback" not in result.output
 
