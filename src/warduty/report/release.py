@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from warduty import __version__
+from warduty.law import WATCHED_ARTICLES, group_of
 from warduty.report.dictionary import LICENCE, SOURCES, TITLE, WHAT_IT_IS_NOT, TableDoc
 from warduty.report.export import ExportTable, write_csv, write_parquet
 from warduty.stats.definitions import DEFINITIONS
@@ -155,6 +156,7 @@ def write_release(tables: list[ExportTable], out_dir: Path, as_of: date) -> Rele
 def release_readme(package: dict[str, Any], tables: list[ExportTable]) -> str:
     """The release's README: what the data are and are not, the as-of date, definitions, files."""
     as_of, version = package["as_of"], package["version"]
+    watched = ", ".join(f"art. {a} ({group_of(a).replace('_', ' ')})" for a in WATCHED_ARTICLES)
     lines = [
         f"# {TITLE}",
         "",
@@ -166,7 +168,7 @@ def release_readme(package: dict[str, Any], tables: list[ExportTable]) -> str:
         "## What the data are",
         "",
         "First-instance criminal cases of Russia's military courts under the watched articles of the "
-        "Criminal Code (337 AWOL, 338 desertion, 332, 334, 339), as the courts published them on their "
+        f"Criminal Code ({watched}), as the courts published them on their "
         "websites (sudrf.ru) and warduty crawled them, with the defendants, the articles charged, the "
         "case events, the judicial acts' texts, the monthly series and the regional rankings computed "
         "from them by the same code as warduty's briefings.",
