@@ -181,3 +181,39 @@ def test_briefing_on_postgresql_equals_sqlite(
     assert on_pg.keys() == on_sqlite.keys() and len(on_pg) > 10
     differing = {k for k in on_pg if on_pg[k] != on_sqlite[k]}
     assert differing == set(), {k: (on_pg[k]["value"], on_sqlite[k]["value"]) for k in sorted(differing)}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_chart_data_loads_in_the_chart_tools_layout(
+    truth_db: Engine,  # noqa: F811
+    population: Population,  # noqa: F811
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    import pandas as pd
+
+    briefing = build_briefing(truth_db, "2024-03", AS_OF, lang, tmp_path, pseudonyms=PSEUDONYMS)  # type: ignore[arg-type]
+    assert {p.name for p in briefing.chart_data} == {"monthly.csv", "regions.csv", "sentence_mix.csv",
+                                                     "charts.json"}  # fmt: skip
+    index = json.loads((tmp_path / "charts.json").read_text(encoding="utf-8"))["charts"]
+    assert [c["key"] for c in index] == ["monthly", "regions", "sentence_mix"]
+    for chart in index:
+        assert chart["title"] and chart["source"] and (tmp_path / chart["csv"]).exists()
+        assert ("12 April 2024" if lang == "en" else "12 апреля 2024") in chart["source"]
+    # Monthly: the x labels (months) first, then one column per series.
+    monthly = pd.read_csv(tmp_path / "monthly.csv")
+    assert monthly.iloc[0, 0] == "2021-01" and monthly.iloc[-1, 0] == "2024-03"
+    assert monthly.iloc[:, 1].dtype == "int64" and monthly.iloc[:, 2].dtype == "int64"
+    by_month = monthly.set_index(monthly.columns[0])
+    sentences = expected.sentences(population, AS_OF, ["337"])
+    assert by_month.loc["2024-03"].iloc[1] == sentences["2024-03"]
+    assert by_month.loc["2023-06"].iloc[1] == sentences.get("2023-06", 0)
+    assert by_month.iloc[:-6, 2:].isna().all().all()  # nowcast columns only on months still being posted
+    # Regions: region names and counts, largest first, as figures.json ranks them.
+    regions = pd.read_csv(tmp_path / "regions.csv")
+    figures = _figures(briefing.figures_json)
+    name = "region_en" if lang == "en" else "region_ru"
+    assert list(regions.itertuples(index=False, name=None))[:3] == _top_regions(figures, name)
+    # The sentence mix: one row (the month), one column per punishment, summing to the texts read.
+    mix = pd.read_csv(tmp_path / "sentence_mix.csv")
+    assert len(mix) == 1 and int(mix.iloc[0, 1:].sum()) == figures["texts_published"]["value"]["count"]

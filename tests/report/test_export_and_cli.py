@@ -34,19 +34,22 @@ def _names(engine: Engine) -> set[str]:
 def test_csv_export_is_pseudonymised(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
     paths = export_database(truth_db, tmp_path, "csv", pseudonyms=PSEUDONYMS)
     assert {p.name for p in paths} == {
+        "courts.csv",
         "cases.csv",
         "persons.csv",
+        "person_articles.csv",
         "events.csv",
         "acts.csv",
         "monthly_series.csv",
+        "region_ranking.csv",
     }
     with (tmp_path / "persons.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == _count(truth_db, persons)
     assert not {r["name"] for r in rows} & _names(truth_db)
-    assert all(r["name"].startswith("D-") for r in rows if r["hidden"] == "False")
-    named = export_database(truth_db, tmp_path / "named", "csv", show_names=True)
-    with named[1].open(encoding="utf-8") as handle:
+    assert all(r["name"].startswith("D-") for r in rows if r["hidden"] == "false")
+    export_database(truth_db, tmp_path / "named", "csv", show_names=True)
+    with (tmp_path / "named" / "persons.csv").open(encoding="utf-8") as handle:
         assert {r["name"] for r in csv.DictReader(handle)} & _names(truth_db)
 
 

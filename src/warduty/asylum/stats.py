@@ -12,9 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from warduty.asylum.codes import EU27_MEMBERS, is_aggregate_geo
 from warduty.asylum.model import AsylumObservation
-from warduty.asylum.snapshot import DERIVED_SUM_GEO
+from warduty.asylum.snapshot import DERIVED_SUM_GEO, load_snapshot
+from warduty.asylum.storage import latest_observations
 from warduty.stats.months import shift
 
 GEO_SCOPES = ("reporting", "eu27", "eu27_published")
@@ -235,3 +238,15 @@ def recognition_rates(
             RecognitionRate(period, "REPORTING", round(positive), round(total), round(positive / total, 4))
         )
     return result
+
+
+def applications_series(
+    connection: Connection, *, applicant: str = "FRST", geo_scope: str = "reporting"
+) -> tuple[list[MonthValue], str]:
+    """Russians' monthly asylum applications (Eurostat migr_asyappctzm) from the database's newest
+    vintage, or from the shipped snapshot when none is stored; and which of the two it is."""
+    observations = latest_observations(connection, source="eurostat", dataset="migr_asyappctzm")
+    series = monthly_series(observations, applicant=applicant, geo_scope=geo_scope)
+    if series:
+        return series, "database"
+    return monthly_series(load_snapshot(), applicant=applicant, geo_scope=geo_scope), "snapshot"

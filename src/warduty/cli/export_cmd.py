@@ -1,4 +1,4 @@
-"""``warduty export``: the records and monthly series as CSV, Parquet or one SQLite file."""
+"""``warduty export``: the records, monthly series and rankings as CSV, typed Parquet or one SQLite file."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def export_command(
     out: Path | None = typer.Option(None, "--out", help="Folder for the files (default: DATA_DIR/export)."),
     names: bool = typer.Option(False, "--names", help="Export defendants' names instead of pseudonyms."),
 ) -> None:
-    """Export cases, persons, events, acts and the monthly series."""
+    """Export courts, cases, defendants, articles, events, acts, the monthly series and the regional
+    ranking (see docs/datasets.md for each column)."""
     settings = settings_from(ctx)
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")

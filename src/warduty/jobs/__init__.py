@@ -12,7 +12,7 @@ from warduty.jobs.crawl import (
     reparse_archive,
     run_crawl,
 )
-from warduty.jobs.outputs import export, write_briefing
+from warduty.jobs.outputs import export, release, write_briefing
 from warduty.jobs.store import OpenedStore, open_store, prepare_store, require_database
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "new_crawler",
     "open_store",
     "prepare_store",
+    "release",
     "reparse_archive",
     "require_database",
     "run_crawl",

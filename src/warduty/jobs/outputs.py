@@ -1,4 +1,4 @@
-"""What warduty publishes from a database: the month's briefing and the data exports."""
+"""What warduty publishes from a database: the month's briefing, the data exports and the release."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report import Briefing, build_briefing
 from warduty.report.briefing import Lang
-from warduty.report.export import Format, export_database
+from warduty.report.export import Format, export_database, export_tables
+from warduty.report.release import Release, check_release_folder, write_release
 from warduty.store import make_engine
 
 
@@ -46,3 +47,16 @@ def export(
         return export_database(engine, out_dir, fmt, show_names=show_names, pseudonyms=pseudonyms)
     finally:
         engine.dispose()
+
+
+def release(database_url: str, out_dir: Path, as_of: date, *, pseudonyms: Pseudonymiser) -> Release:
+    """Write the versioned open dataset of an existing database as of ``as_of`` into the new or empty
+    folder ``out_dir``: always pseudonymised (a published release never names defendants); the series
+    and rankings count up to ``as_of``."""
+    check_release_folder(out_dir)  # before the work: a refused release costs nothing
+    engine = make_engine(database_url, create=False)
+    try:
+        tables = export_tables(engine, pseudonyms=pseudonyms, until=as_of)
+    finally:
+        engine.dispose()
+    return write_release(tables, out_dir, as_of)

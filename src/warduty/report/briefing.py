@@ -1,4 +1,5 @@
-"""``build_briefing``: the month's briefing as Markdown and HTML, ``figures.json`` and the charts."""
+"""``build_briefing``: the month's briefing as Markdown and HTML, ``figures.json``, the charts and their
+data (CSV for newsroom chart tools)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from warduty.privacy import redactor
 from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report.asylum_note import asylum_note
 from warduty.report.blocks import to_html, to_markdown
-from warduty.report.charts import render_charts
+from warduty.report.charts import render_charts, write_chart_data
 from warduty.report.text import briefing_blocks
-from warduty.report.words import words_for
 from warduty.stats.definitions import DEFINITIONS, Filters
 from warduty.stats.figures import ARTICLE, BriefingData, Figure, compute
 from warduty.stats.months import first_day, last_day, parse_month
 from warduty.stats.shares import PublishedVerdict, published_verdicts
+from warduty.stats.wording import words_for
 
 Lang = Literal["en", "ru"]
 
@@ -37,6 +38,7 @@ class Briefing:
     charts: tuple[Path, ...]
     figures: tuple[Figure, ...]
     data: BriefingData
+    chart_data: tuple[Path, ...] = ()  # each chart's CSV for chart tools, and charts.json
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -82,6 +84,7 @@ def build_briefing(
         _check_no_names(markdown_text, html_text, verdicts)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = render_charts(data, words, out_dir)
+    chart_data = tuple(write_chart_data(data, words, out_dir))
     markdown, html = out_dir / "briefing.md", out_dir / "briefing.html"
     markdown.write_text(markdown_text, encoding="utf-8")
     html.write_text(html_text, encoding="utf-8")
@@ -97,4 +100,4 @@ def build_briefing(
     }
     figures_json.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
     paths = tuple(path for group in charts.values() for path in group)
-    return Briefing(month, as_of, lang, markdown, html, figures_json, paths, data.figures, data)
+    return Briefing(month, as_of, lang, markdown, html, figures_json, paths, data.figures, data, chart_data)

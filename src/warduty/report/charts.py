@@ -1,10 +1,12 @@
-"""Briefing charts (matplotlib, Agg backend), each written as PNG and SVG.
+"""Briefing charts (matplotlib, Agg backend), each written as PNG and SVG, and their data as CSV.
 
 DejaVu Sans (bundled with matplotlib) has Cyrillic, so Russian labels render without extra fonts.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from warduty.report.words import Words
+from warduty.stats.chart_data import chart_tables
 from warduty.stats.figures import BriefingData, MetricView
+from warduty.stats.wording import Words
 
 RECEIVED_COLOUR = "#7a8fa6"
 SENTENCES_COLOUR = "#b2182b"
@@ -134,3 +137,22 @@ def render_charts(data: BriefingData, words: Words, out_dir: Path) -> dict[str, 
         "regions": region_chart(data, words, out_dir),
         "sentence_mix": mix_chart(data, words, out_dir),
     }
+
+
+def write_chart_data(data: BriefingData, words: Words, out_dir: Path) -> list[Path]:
+    """Each chart's table as ``<chart>.csv`` (the layout Datawrapper and Flourish import: x labels in
+    the first column, one column per series) and ``charts.json`` with every chart's title, notes,
+    source line and CSV file, to paste into the tool's title, notes and source fields."""
+    paths = []
+    described = []
+    for table in chart_tables(data, words).values():
+        path = out_dir / f"{table.key}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(table.header)
+            writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+        paths.append(path)
+        described.append({**table.to_dict(), "csv": path.name, "svg": f"{table.key}.svg"})
+    index = out_dir / "charts.json"
+    index.write_text(json.dumps({"charts": described}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [*paths, index]

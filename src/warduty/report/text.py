@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.report.asylum_note import AsylumNote
 from warduty.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock
-from warduty.report.words import Words, ru_plural
 from warduty.stats.definitions import DEFINITIONS
 from warduty.stats.figures import BriefingData
 from warduty.stats.outcomes import OUTCOME_LABELS
 from warduty.stats.records import record_phrase
 from warduty.stats.shares import PublishedVerdict
+from warduty.stats.wording import Words, ru_plural
 
 ARTICLE_NAMES = {
     "332": ("refusing orders", "неисполнение приказа"),

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from warduty.config import ConfigError, Settings
 from warduty.privacy.pseudonym import pseudonymiser
 from warduty.store import make_engine
-from warduty.web import admin, api, pages
+from warduty.web import admin, api, embed, pages
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, error
 from warduty.web.security import (
@@ -97,6 +97,7 @@ def create_app(
     application.include_router(api.router)
     application.include_router(admin.api_router)
     application.include_router(admin.page_router)
+    application.include_router(embed.router)
     application.include_router(pages.router)
     application.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(application)

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from warduty.asylum import MonthValue, load_snapshot, monthly_series
-from warduty.asylum.storage import latest_observations
+from warduty.asylum import MonthValue
+from warduty.asylum.stats import applications_series
 from warduty.config import Settings
 from warduty.crawl.archive import locate
 from warduty.privacy import RedactionError, redact_values
@@ -192,11 +192,7 @@ class WebContext:
     def asylum(self, applicant: str = "FRST", scope: str = "reporting") -> tuple[list[MonthValue], str]:
         def compute() -> tuple[list[MonthValue], str]:
             with self.engine.connect() as connection:
-                observations = latest_observations(connection, source="eurostat", dataset="migr_asyappctzm")
-            series = monthly_series(observations, applicant=applicant, geo_scope=scope)
-            if series:
-                return series, "database"
-            return monthly_series(load_snapshot(), applicant=applicant, geo_scope=scope), "snapshot"
+                return applications_series(connection, applicant=applicant, geo_scope=scope)
 
         return self.cached(
             ("asylum", applicant, scope), compute, pin=(applicant, scope) == ("FRST", "reporting")

@@ -1,4 +1,8 @@
-"""Language-specific wording for briefings and charts: numbers, months, labels (English and Russian)."""
+"""Language-specific wording for briefings and charts: numbers, months, labels (English and Russian).
+
+Used by the briefings (:mod:`warduty.report`) and the chart embeds of the web, so a chart says the same
+wherever it is drawn.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,14 @@ class Words:
     chart_incomplete = "Still being posted (nowcast with 90% interval)"
     chart_monthly_title = "AWOL (art. 337) in Russia's military courts, by month"
     chart_regions_title = "Art. 337 cases received since 21 Sep 2022, by court seat"
+    chart_month = "Month"
+    chart_region = "Region (court seat)"
+    chart_cases = "Cases received"
+
+    def chart_expected(self, series: str) -> tuple[str, str, str]:
+        """Column names of a series' nowcast: the expected final count and its 90% interval."""
+        return (f"{series}, expected final (nowcast)", f"{series}, nowcast 90% low",
+                f"{series}, nowcast 90% high")  # fmt: skip
 
     def number(self, value: float, digits: int = 0) -> str:
         return f"{value:,.{digits}f}"
@@ -80,6 +92,13 @@ class RussianWords(Words):
     chart_incomplete = "Ещё публикуется (оценка с 90% интервалом)"
     chart_monthly_title = "СОЧ (ст. 337) в военных судах России по месяцам"
     chart_regions_title = "Дела по ст. 337, поступившие с 21.09.2022, по месту суда"
+    chart_month = "Месяц"
+    chart_region = "Регион (место суда)"
+    chart_cases = "Поступило дел"
+
+    def chart_expected(self, series: str) -> tuple[str, str, str]:
+        return (f"{series}, ожидаемый итог (оценка)", f"{series}, оценка: нижняя граница 90%",
+                f"{series}, оценка: верхняя граница 90%")  # fmt: skip
 
     def number(self, value: float, digits: int = 0) -> str:
         return f"{value:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
