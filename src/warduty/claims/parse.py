@@ -106,6 +106,10 @@ _NOT_A_COUNT_BEFORE = re.compile(
 _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|percent|per\s*cent|процент\w*|-?х|-?ти|st|nd|rd|th)(?!\w)",
                                 re.IGNORECASE)  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[A-ZА-ЯЁ])")
+_MOBILISATION_MONTH = re.compile(
+    r"\s+(?:in|of|в)\s+(?:september|сентябре|сентября)\s+2022(?:\s+(?:года|г\.))?", re.IGNORECASE
+)
+_SINCE_BEFORE = re.compile(r"(?:since|с|со)\s+$", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,500}>")
 
 
@@ -210,7 +214,7 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
         offence = _nearest(offences, span)
         measure = _nearest(measures, span)
         region = _nearest(regions, span)
-        period = _nearest(periods, span)  # type: ignore[arg-type]
+        period = _nearest(_owned_by(periods, span, spans) or periods, span)  # type: ignore[arg-type]
         superlative = _nearest(superlatives, span)
         # A superlative or a region belongs to the number nearest to it, not to every number.
         superlative = _owned(superlative, span, spans)
@@ -243,6 +247,13 @@ def _destination(sentence: str, words: Vocabulary) -> str | None:
     return found.group(0) if found else None
 
 
+def _owned_by(
+    items: list[tuple[_Found, Period]], span: tuple[int, int], spans: list[tuple[tuple[int, int], int | None]]
+) -> list[tuple[_Found, object]]:
+    """The periods nearer to the number at ``span`` than to any other number of the sentence."""
+    return [item for item in items if _owned(item, span, spans) is not None]
+
+
 def _owned(
     item: tuple[_Found, object] | None, span: tuple[int, int], spans: list[tuple[tuple[int, int], int | None]]
 ) -> tuple[_Found, object] | None:
@@ -265,6 +276,8 @@ def _numbers(sentence: str) -> list[tuple[int, int, int | None]]:
             continue  # a decimal: a rate or a share, not a count
         if _is_date(before, after, digits):
             continue
+        if _SINCE_BEFORE.search(before[-6:]) and re.fullmatch(r"(?:19|20)\d\d", match.group(0)):
+            continue  # "since 2016": a year
         if len(digits) > 12:
             out.append((match.start(), match.end(), None))
             continue
@@ -294,6 +307,10 @@ def _periods(sentence: str, as_of: date, words: Vocabulary) -> list[tuple[_Found
         return not any(f.start < end and start < f.end for f, _ in found)
 
     for f in _all(words.since_mobilisation, sentence):
+        # "since the mobilisation in September 2022": the month names the mobilisation, not a period.
+        named = _MOBILISATION_MONTH.match(sentence[f.end :])
+        if named:
+            f = _Found(f.start, f.end + named.end(), sentence[f.start : f.end + named.end()])
         found.append((f, Period(MOBILISATION_START, as_of, "since the mobilisation")))
     for pattern, half in ((words.first_half, 1), (words.second_half, 2)):
         for f in _all(pattern, sentence):
@@ -342,4 +359,13 @@ def _periods(sentence: str, as_of: date, words: Vocabulary) -> list[tuple[_Found
         y = int(m.group(1) or m.group(2))
         period = Period(date(y, 1, 1), min(date(y, 12, 31), as_of), str(y))
         found.append((_Found(m.start(), m.end(), m.group(0)), period))
-    return found
+    # "the highest since 2016": the period after a superlative is what it compares with, not the claim's.
+    return [
+        (f, period)
+        for f, period in found
+        if not (_SINCE_BEFORE.search(sentence[: f.start]) and superlatives_end_near(sentence, f.start, words))
+    ]
+
+
+def superlatives_end_near(sentence: str, start: int, words: Vocabulary) -> bool:
+    return any(0 <= start - m.end() <= 8 for m in words.superlative.finditer(sentence[:start]))

@@ -1,0 +1,27 @@
+"""A database with the full replica (scale 1.0) as its sites stood on 2024-04-12, loaded without a crawl
+(``warduty.replica.load.load_visible``; ``tests/web/test_claims_loader.py`` checks it against a crawl)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from warduty.jobs import prepare_store
+from warduty.replica.load import load_visible
+from warduty.replica.population import generate_population
+from warduty.store import make_engine
+
+AS_OF = date(2024, 4, 12)
+
+
+@pytest.fixture(scope="session")
+def full_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("claims") / "full.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    prepare_store(engine)
+    load_visible(engine, generate_population(scale=1.0), AS_OF)
+    engine.dispose()
+    return url
