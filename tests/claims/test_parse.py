@@ -55,11 +55,18 @@ def test_many_numbers_are_capped() -> None:
 
 
 def test_a_region_form_for_a_region_without_courts_is_refused() -> None:
-    document = {"offence": [], "measure": {"sentences": {"en": [], "ru": []}, "received": {"en": [], "ru": []}},
-                "period": {"since_mobilisation": {}, "first_half": {}, "second_half": {}, "since_start_of_year": {},
-                           "days": []},
-                "superlative": {}, "asylum": {"destination": {}}, "hedge": {},
-                "region": {"Атлантида": {"en": ["atlantis"], "ru": []}}}  # fmt: skip
+    empty: dict[str, list[str]] = {"en": [], "ru": []}
+    period = {"since_mobilisation": empty, "first_half": empty, "second_half": empty,
+              "since_start_of_year": empty, "days": []}  # fmt: skip
+    document = {
+        "offence": [],
+        "measure": {"sentences": empty, "received": empty},
+        "period": period,
+        "superlative": empty,
+        "asylum": {**empty, "destination": empty},
+        "hedge": empty,
+        "region": {"Атлантида": {"en": ["atlantis"], "ru": []}},
+    }
     with pytest.raises(VocabularyError, match="Атлантида"):
         parse_vocabulary(document, {"Московская область"})
 
