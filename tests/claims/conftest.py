@@ -14,6 +14,7 @@ from warduty.replica.population import generate_population
 from warduty.store import make_engine
 
 AS_OF = date(2024, 4, 12)
+DEMO_SINCE = date(2021, 1, 1)  # the demo crawls cases received from this day
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +23,6 @@ def full_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     prepare_store(engine)
-    load_visible(engine, generate_population(scale=1.0), AS_OF)
+    load_visible(engine, generate_population(scale=1.0), AS_OF, received_since=DEMO_SINCE)
     engine.dispose()
     return url

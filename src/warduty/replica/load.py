@@ -21,9 +21,12 @@ from warduty.store.schema import cases, person_articles, persons, runs
 BATCH = 5_000
 
 
-def load_visible(engine: Engine, population: Population, as_of: date) -> dict[str, int]:
+def load_visible(
+    engine: Engine, population: Population, as_of: date, received_since: date | None = None
+) -> dict[str, int]:
     """Insert the cases ``population``'s sites show on ``as_of`` into ``engine``'s prepared (migrated,
-    courts loaded) and empty store; returns the row counts."""
+    courts loaded) and empty store; returns the row counts. ``received_since``: only cases received on or
+    after that day, as a crawl from that day stores (``warduty demo`` crawls from 2021-01-01)."""
     now = datetime.now(UTC)
     counts = {"cases": 0, "persons": 0, "articles": 0}
     rows: dict[str, list[dict[str, Any]]] = {"cases": [], "persons": [], "articles": []}
@@ -41,6 +44,8 @@ def load_visible(engine: Engine, population: Population, as_of: date) -> dict[st
                     rows[name].clear()
 
         for case in visible_cases(population.all_cases(), as_of):
+            if received_since is not None and case.received < received_since:
+                continue
             decided = decided_as_of(case, as_of)
             counts["cases"] += 1
             case_id = counts["cases"]
