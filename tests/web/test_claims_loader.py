@@ -17,7 +17,6 @@ from warduty.stats.definitions import METRICS
 from warduty.stats.series import Count
 from warduty.store import make_engine
 
-
 CRAWLED_SINCE = date(2022, 1, 1)  # the demo_db crawl's first receipt date
 
 
