@@ -24,10 +24,10 @@ from warduty.courts.registry import MOSCOW_CITY, MOSCOW_OBLAST
 from warduty.law import WATCHED_ARTICLES
 from warduty.stats.definitions import DEFINITIONS, MOBILISATION_START, MOSCOW_BOTH_RU, Filters, Metric
 from warduty.stats.figures import SERIES_START, CaseBasis, Figure
-from warduty.stats.months import Lang, month_name, month_of
+from warduty.stats.months import Lang, in_month, month_name, month_of
 from warduty.stats.records import number, record, record_phrase
 from warduty.stats.regions import MoscowReading, region_ranking
-from warduty.stats.series import monthly_series, total
+from warduty.stats.series import MonthCount, monthly_series, total
 
 LANGS: tuple[Lang, ...] = ("en", "ru")
 TOLERANCE = 0.05  # "close": within 5 % of the claimed number
@@ -95,6 +95,7 @@ class Answer:
     superlative: dict[Lang, str] | None = None  # what is true about the superlative
     superlative_holds: bool | None = None
     source: dict[str, object] = field(default_factory=dict)  # asylum: series source, vintage
+    figure_words: dict[Lang, str] | None = None  # what the figure counts, when it has no court labels
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -102,7 +103,7 @@ class Answer:
             "verdict": self.verdict.value,
             "reason": self.reason,
             "tolerance": TOLERANCE,
-            "figure": figure_dict(self.figure, self.labels),
+            "figure": figure_dict(self.figure, self.labels, self.figure_words),
             "nearest": figure_dict(self.nearest, self.nearest_labels),
             "superlative": self.superlative,
             "superlative_holds": self.superlative_holds,
@@ -110,7 +111,9 @@ class Answer:
         }
 
 
-def figure_dict(figure: Figure | None, labels: Labels | None) -> dict[str, object] | None:
+def figure_dict(
+    figure: Figure | None, labels: Labels | None, words: dict[Lang, str] | None = None
+) -> dict[str, object] | None:
     if figure is None:
         return None
     definition = DEFINITIONS.get(figure.definition) or (
@@ -118,7 +121,7 @@ def figure_dict(figure: Figure | None, labels: Labels | None) -> dict[str, objec
     )
     return {
         **figure.to_dict(),
-        "label": {"en": labels.describe("en"), "ru": labels.describe("ru")} if labels else None,
+        "label": {"en": labels.describe("en"), "ru": labels.describe("ru")} if labels else words,
         "definition_text": definition,
         "cases_url": case_list_url(figure),
     }
@@ -388,9 +391,11 @@ def check_asylum_claim(claim: Claim, data: AsylumSeries, as_of: date) -> Answer:
         holds = statement.all_time_high.period == month
         peak = statement.all_time_high
         en = statement.text
-        ru = (
-            f"{number(statement.value, 'ru')} — {month_name(month, 'ru')}; исторический максимум ряда — "
-            f"{number(peak.value, 'ru')}, {month_name(peak.period, 'ru')}"
+        rec = record([MonthCount(m.period, m.value) for m in series], month)
+        ru = f"{number(statement.value, 'ru')} {in_month(month, 'ru')}: {record_phrase(rec, 'ru')}" + (
+            ""
+            if peak.period == month
+            else f", ниже исторического максимума {number(peak.value, 'ru')} {in_month(peak.period, 'ru')}"
         )
         if period is None:
             en = f"the highest month since the full-scale invasion: {en}"
@@ -399,15 +404,18 @@ def check_asylum_claim(claim: Claim, data: AsylumSeries, as_of: date) -> Answer:
         figure = Figure(f"asylum_{month}", statement.value, "asylum", scope, as_of.isoformat(), 0,
                         note=f"{data.source}, vintage {data.vintage}")  # fmt: skip
         verdict = Verdict.MATCHES if holds else Verdict.DOES_NOT_MATCH
+        words = _say(f"first-time asylum applicants from Russia, {month_name(month)}",
+                     f"впервые подавшие на убежище граждане России, {month_name(month, 'ru')}")  # fmt: skip
         return Answer(claim, verdict, _say(en, ru), figure, superlative=_say(en, ru), superlative_holds=holds,
-                      source=source)  # fmt: skip
+                      source=source, figure_words=words)  # fmt: skip
     if period is None:
         return cannot(claim, "the sentence gives no period", "в предложении не указан период")
     if period.month:
         item = months.get(period.month)
         if item is None:
             return cannot(claim, f"no asylum figure for {period.month}", f"нет данных за {period.month}")
-        value, incomplete, label = item.value, item.incomplete, month_name(period.month)
+        value, incomplete = item.value, item.incomplete
+        label, label_ru = month_name(period.month), month_name(period.month, "ru")
     elif (
         period.since.month == 1
         and period.since.day == 1
@@ -418,7 +426,8 @@ def check_asylum_claim(claim: Claim, data: AsylumSeries, as_of: date) -> Answer:
             return cannot(
                 claim, f"no asylum figures for {period.since.year}", f"нет данных за {period.since.year}"
             )
-        value, incomplete, label = year.value, year.incomplete, str(year.year)
+        value, incomplete = year.value, year.incomplete
+        label = label_ru = str(year.year)
     else:
         return cannot(claim, "asylum figures are checked by month or calendar year",
                       "данные об убежище проверяются по месяцам или календарным годам")  # fmt: skip
@@ -428,11 +437,10 @@ def check_asylum_claim(claim: Claim, data: AsylumSeries, as_of: date) -> Answer:
     flag_ru = " (неполные данные: отчитались ещё не все страны)" if incomplete else ""
     figure = Figure(f"asylum_{label}", value, "asylum", {"period": label}, as_of.isoformat(), 0,
                     note=f"{data.source}, vintage {data.vintage}")  # fmt: skip
-    reason = _say(
-        f"first-time asylum applicants from Russia, {label}: {number(value)}{flag}",
-        f"впервые подавшие на убежище граждане России, {label}: {number(value, 'ru')}{flag_ru}",
-    )
-    return Answer(claim, verdict, reason, figure, source=source)
+    words = _say(f"first-time asylum applicants from Russia, {label}",
+                 f"впервые подавшие на убежище граждане России, {label_ru}")  # fmt: skip
+    reason = _say(f"{words['en']}: {number(value)}{flag}", f"{words['ru']}: {number(value, 'ru')}{flag_ru}")
+    return Answer(claim, verdict, reason, figure, source=source, figure_words=words)
 
 
 def check_claim(connection: Connection, claim: Claim, as_of: date, asylum: AsylumSeries | None) -> Answer:

@@ -110,6 +110,8 @@ _MOBILISATION_MONTH = re.compile(
     r"\s+(?:in|of|в)\s+(?:september|сентябре|сентября)\s+2022(?:\s+(?:года|г\.))?", re.IGNORECASE
 )
 _SINCE_BEFORE = re.compile(r"(?:since|с|со)\s+$", re.IGNORECASE)
+_CLAUSE = re.compile(r";")  # a clause break (a dash is not one: "in Moscow Oblast – 496")
+CLAUSE_BREAK = 1_000  # a word across a clause break is taken only when none is nearer
 _TAG = re.compile(r"<[^<>]{0,500}>")
 
 
@@ -176,16 +178,21 @@ def _all(pattern: re.Pattern[str], sentence: str) -> list[_Found]:
     return [_Found(m.start(), m.end(), m.group(0)) for m in pattern.finditer(sentence)]
 
 
-def _distance(found: _Found, span: tuple[int, int]) -> int:
+def _distance(found: _Found, span: tuple[int, int], breaks: tuple[int, ...] = ()) -> int:
+    """Characters between a word and a number; a clause break (";") between them counts as far."""
     if found.end <= span[0]:
-        return span[0] - found.end
-    if found.start >= span[1]:
-        return found.start - span[1]
-    return 0
+        gap, low, high = span[0] - found.end, found.end, span[0]
+    elif found.start >= span[1]:
+        gap, low, high = found.start - span[1], span[1], found.start
+    else:
+        return 0
+    return gap + CLAUSE_BREAK * sum(1 for b in breaks if low <= b < high)
 
 
-def _nearest(items: list[tuple[_Found, object]], span: tuple[int, int]) -> tuple[_Found, object] | None:
-    return min(items, key=lambda item: (_distance(item[0], span), item[0].start), default=None)
+def _nearest(
+    items: list[tuple[_Found, object]], span: tuple[int, int], breaks: tuple[int, ...] = ()
+) -> tuple[_Found, object] | None:
+    return min(items, key=lambda item: (_distance(item[0], span, breaks), item[0].start), default=None)
 
 
 def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Claim]:
@@ -206,19 +213,20 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
     superlatives: list[tuple[_Found, object]] = [(f, None) for f in _all(words.superlative, sentence)]
     hedges = _all(words.hedge, sentence)
     spans: list[tuple[tuple[int, int], int | None]] = [((s, e), value) for s, e, value in numbers]
+    breaks = tuple(m.start() for m in _CLAUSE.finditer(sentence))
     if not spans and superlatives and (asylum or offences or measures):
         first = superlatives[0][0]
         spans = [((first.start, first.end), None)]
     claims = []
     for span, value in spans:
-        offence = _nearest(offences, span)
-        measure = _nearest(measures, span)
-        region = _nearest(regions, span)
-        period = _nearest(_owned_by(periods, span, spans) or periods, span)  # type: ignore[arg-type]
-        superlative = _nearest(superlatives, span)
+        offence = _nearest(offences, span, breaks)
+        measure = _nearest(measures, span, breaks)
+        region = _nearest(regions, span, breaks)
+        period = _nearest(_owned_by(periods, span, spans, breaks) or periods, span, breaks)  # type: ignore[arg-type]
+        superlative = _nearest(superlatives, span, breaks)
         # A superlative or a region belongs to the number nearest to it, not to every number.
-        superlative = _owned(superlative, span, spans)
-        region = _owned(region, span, spans)
+        superlative = _owned(superlative, span, spans, breaks)
+        region = _owned(region, span, spans, breaks)
         hedged = any(0 <= span[0] - h.end <= 2 for h in hedges)
         articles: tuple[str, ...] = offence[1].articles if offence else ()  # type: ignore[attr-defined]
         confused: tuple[str, ...] = offence[1].confused_with if offence else ()  # type: ignore[attr-defined]
@@ -248,18 +256,24 @@ def _destination(sentence: str, words: Vocabulary) -> str | None:
 
 
 def _owned_by(
-    items: list[tuple[_Found, Period]], span: tuple[int, int], spans: list[tuple[tuple[int, int], int | None]]
+    items: list[tuple[_Found, Period]],
+    span: tuple[int, int],
+    spans: list[tuple[tuple[int, int], int | None]],
+    breaks: tuple[int, ...],
 ) -> list[tuple[_Found, object]]:
     """The periods nearer to the number at ``span`` than to any other number of the sentence."""
-    return [item for item in items if _owned(item, span, spans) is not None]
+    return [item for item in items if _owned(item, span, spans, breaks) is not None]
 
 
 def _owned(
-    item: tuple[_Found, object] | None, span: tuple[int, int], spans: list[tuple[tuple[int, int], int | None]]
+    item: tuple[_Found, object] | None,
+    span: tuple[int, int],
+    spans: list[tuple[tuple[int, int], int | None]],
+    breaks: tuple[int, ...],
 ) -> tuple[_Found, object] | None:
     if item is None:
         return None
-    owner = min(spans, key=lambda s: (_distance(item[0], s[0]), s[0]))
+    owner = min(spans, key=lambda s: (_distance(item[0], s[0], breaks), s[0]))
     return item if owner[0] == span else None
 
 

@@ -6,11 +6,10 @@ from datetime import date
 
 import typer
 
-from warduty.claims.check import VERDICT_WORDS, case_list_url
+from warduty.claims.check import VERDICT_WORDS
 from warduty.claims.parse import ClaimTextError
 from warduty.cli.app import app, console, fail, print_json, settings_from
 from warduty.jobs.claims import check_text
-from warduty.stats.definitions import DEFINITIONS
 from warduty.stats.months import Lang
 from warduty.store import DatabaseError
 
@@ -58,23 +57,26 @@ def check_command(
         console.print(
             f"\n[bold]{position}. «{answer.claim.quote}»[/]: {VERDICT_WORDS[answer.verdict][language]}",
             highlight=False,
+            soft_wrap=True,
         )
-        console.print(f"   {answer.reason[language]}", highlight=False, markup=False)
-        if answer.superlative and answer.claim.superlative:
-            console.print(
-                f"   «{answer.claim.superlative}»: {answer.superlative[language]}",
-                highlight=False,
-                markup=False,
-            )
-        for name, figure in (("figure", answer.figure), ("nearest", answer.nearest)):
-            if figure is None:
+        say(f"   {answer.reason[language]}")
+        if answer.superlative and answer.claim.superlative and answer.superlative != answer.reason:
+            say(f"   «{answer.claim.superlative}»: {answer.superlative[language]}")
+        data = answer.to_dict()
+        for name in ("figure", "nearest"):
+            figure = data[name]
+            if not isinstance(figure, dict):
                 continue
-            definition = DEFINITIONS.get(figure.definition, {}).get(language, "")
-            link = case_list_url(figure)
-            console.print(
-                f"   {name}: {figure.value} ({figure.cases} cases) — {definition}",
-                highlight=False,
-                markup=False,
-            )
-            if link:
-                console.print(f"   cases: {link}", highlight=False, markup=False)
+            label = figure["label"][language] if isinstance(figure.get("label"), dict) else figure["key"]
+            asylum = figure["definition"] == "asylum"
+            counted = "" if asylum else f" ({'дел' if language == 'ru' else 'cases'}: {figure['cases']})"
+            say(f"   {name}: {label}: {figure['value']}{counted}")
+            say(f"      {figure['definition_text'].get(language, '')}")
+            if figure["cases_url"]:
+                say(f"      cases: {figure['cases_url']}")
+        if answer.source:
+            say(f"   asylum series: {answer.source.get('series')}, vintage {answer.source.get('vintage')}")
+
+
+def say(text: str) -> None:
+    console.print(text, highlight=False, markup=False, soft_wrap=True)

@@ -346,7 +346,9 @@ def _answer_view(answer: Answer, lang: Lang) -> dict[str, object]:
         "verdict_class": VERDICT_CLASSES[answer.verdict],
         "verdict_words": VERDICT_WORDS[answer.verdict][lang],
         "reason": answer.reason[lang],
-        "superlative": answer.superlative[lang] if answer.superlative and answer.claim.superlative else None,
+        "superlative": answer.superlative[lang]
+        if answer.superlative and answer.claim.superlative and answer.superlative[lang] != answer.reason[lang]
+        else None,
         "superlative_words": answer.claim.superlative,
         "figures": figures,
         "source": f"{source.get('series')}, vintage {source.get('vintage')}" if source else None,
