@@ -10,7 +10,7 @@ import pytest
 
 from warduty.jobs import prepare_store
 from warduty.replica.load import load_visible
-from warduty.replica.population import generate_population
+from warduty.replica.population import Population, generate_population
 from warduty.store import make_engine
 
 AS_OF = date(2024, 4, 12)
@@ -18,11 +18,20 @@ DEMO_SINCE = date(2021, 1, 1)  # the demo crawls cases received from this day
 
 
 @pytest.fixture(scope="session")
-def full_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path: Path = tmp_path_factory.mktemp("claims") / "full.sqlite"
-    url = f"sqlite:///{path}"
+def full_population() -> Population:
+    return generate_population(scale=1.0)
+
+
+def load_full(url: str, population: Population) -> str:
+    """``url``'s database with the records the replica's sites showed on :data:`AS_OF`."""
     engine = make_engine(url)
     prepare_store(engine)
-    load_visible(engine, generate_population(scale=1.0), AS_OF, received_since=DEMO_SINCE)
+    load_visible(engine, population, AS_OF, received_since=DEMO_SINCE)
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def full_db(tmp_path_factory: pytest.TempPathFactory, full_population: Population) -> str:
+    path: Path = tmp_path_factory.mktemp("claims") / "full.sqlite"
+    return load_full(f"sqlite:///{path}", full_population)

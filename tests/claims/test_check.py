@@ -14,8 +14,10 @@ from datetime import date
 
 import pytest
 
+from tests.claims.conftest import load_full
 from warduty.claims.check import Verdict
 from warduty.jobs.claims import check_text
+from warduty.replica.population import Population
 from warduty.stats import Filters, total
 from warduty.stats.regions import region_ranking
 from warduty.store import make_engine
@@ -43,7 +45,15 @@ def test_the_loaded_database_gives_the_demo_figures(full_db: str) -> None:
 
 
 def test_seed_sentences(full_db: str) -> None:
-    result = check_text(full_db, SEED)
+    check_seed(full_db)
+
+
+def test_seed_sentences_on_both_backends(db_url: str, full_population: Population) -> None:
+    check_seed(load_full(db_url, full_population))
+
+
+def check_seed(url: str) -> None:
+    result = check_text(url, SEED)
     assert result.as_of == date(2024, 4, 12)
     record, total_, moscow, asylum = result.answers
     # The AWOL/desertion mislabel, named with both figures; the record holds for AWOL sentences.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, text
 
 from warduty.replica.model import decided_as_of, visible_cases
 from warduty.replica.population import Population
@@ -81,4 +81,10 @@ def load_visible(
             if len(rows["cases"]) >= BATCH:
                 flush()
         flush()
+        if connection.dialect.name == "postgresql":  # ids were given: move the sequences past them
+            for table in (cases, persons, person_articles):
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                         f"(SELECT coalesce(max(id), 1) FROM {table.name}))")
+                )  # fmt: skip
     return counts
