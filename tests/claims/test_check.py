@@ -225,6 +225,20 @@ PRESS: list[tuple[str | None, str, list[Verdict], str]] = [
         "press style of russianlife.com/the-russia-file/a-brick-in-awol",
     ),
     (
+        "2023-11-21",
+        "An accompanying infographic in the report illustrates a year-on-year escalation in cases of "
+        "desertion from Russian military units, with over 3,000 cases documented in 2023.",
+        [OTHER],  # "desertion" for AWOL: art. 337 cases received in 2023 to date 4,278 (a lower bound holds)
+        "https://news.yahoo.com/desertion-skyrocketing-russia-russia-suspends-1",
+    ),
+    (
+        "2023-09-21",
+        "По данным издания, в 2023 году в суды также поступило более 200 уголовных дел по статье о "
+        "неисполнении приказа.",
+        [M],  # art. 332 cases received 2023-01-01 to 2023-09-21: 239, more than 200
+        "https://www.mordor.news/blog/news_sirena_19444",
+    ),
+    (
         None,
         "Military courts received 844 AWOL cases in May 2024.",
         [CANNOT],

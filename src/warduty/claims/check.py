@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from warduty.asylum.records import FULL_SCALE_INVASION_MONTH, peak_month, record_statement
 from warduty.asylum.stats import MonthValue, annual_totals
-from warduty.claims.parse import Claim, Period
+from warduty.claims.parse import Claim, Hedge, Period
 from warduty.courts.registry import MOSCOW_CITY, MOSCOW_OBLAST
 from warduty.law import WATCHED_ARTICLES
 from warduty.stats.definitions import DEFINITIONS, MOBILISATION_START, MOSCOW_BOTH_RU, Filters, Metric
@@ -147,10 +147,13 @@ def rounding_unit(claimed: int) -> int:
     return 10**zeros if zeros >= 2 else 1
 
 
-def compare(claimed: int, value: int) -> Verdict | None:
-    """MATCHES (equal, or what a round number rounds), CLOSE (within :data:`TOLERANCE`), else None."""
+def compare(claimed: int, value: int, hedge: Hedge | None = None) -> Verdict | None:
+    """MATCHES (equal, what a round number rounds, or at least a lower bound's number), CLOSE (within
+    :data:`TOLERANCE`), else None."""
     unit = rounding_unit(claimed)
     if value == claimed or (unit > 1 and abs(value - claimed) * 2 <= unit):
+        return Verdict.MATCHES
+    if hedge == "at_least" and value >= claimed:
         return Verdict.MATCHES
     if abs(value - claimed) <= TOLERANCE * claimed:
         return Verdict.CLOSE
@@ -206,6 +209,16 @@ def _alternatives(claim: Claim, exact: Labels) -> list[Labels]:
     return [labels for labels in out if labels != exact]
 
 
+def _changes(claimed: Labels, actual: Labels) -> int:
+    return sum(
+        (
+            claimed.articles != actual.articles,
+            claimed.metric != actual.metric,
+            claimed.region != actual.region,
+        )
+    )
+
+
 def _differences(claimed: Labels, actual: Labels, lang: Lang) -> str:
     parts = []
     if claimed.articles != actual.articles:
@@ -231,13 +244,16 @@ def check_court_claim(connection: Connection, claim: Claim, as_of: date) -> Answ
     claimed = claim.number
     ranked = sorted(figures, key=lambda lf: abs(int(lf[1].value) - claimed))
     labels, figure = ranked[0]
-    verdict = compare(claimed, int(figure.value))
+    verdict = compare(claimed, int(figure.value), claim.hedge)
     nearest_labels, nearest = None, None
     if verdict is None:
         others = [(alt, court_figure(connection, alt, as_of)) for alt in _alternatives(claim, labels)]
-        matching = [(alt, fig) for alt, fig in others if compare(claimed, int(fig.value))]
+        matching = [(alt, fig) for alt, fig in others if compare(claimed, int(fig.value), claim.hedge)]
         if matching:
-            nearest_labels, nearest = min(matching, key=lambda lf: abs(int(lf[1].value) - claimed))
+            # The reading that changes fewest labels, then the nearest number.
+            nearest_labels, nearest = min(
+                matching, key=lambda lf: (_changes(labels, lf[0]), abs(int(lf[1].value) - claimed))
+            )
             verdict = Verdict.OTHER_LABEL
         else:
             verdict = Verdict.DOES_NOT_MATCH
@@ -284,9 +300,13 @@ def _court_reason(
     for lang in LANGS:
         value = number(int(figure.value), lang)
         said = number(claim.number or 0, lang)
+        if claim.hedge == "at_least":
+            said = f"{'более' if lang == 'ru' else 'more than'} {said}"
         exact = f"{labels.describe(lang)}: {value}"
         if verdict in (Verdict.MATCHES, Verdict.CLOSE):
             text = f"данные: {exact}" if lang == "ru" else f"the data give {exact}"
+            if verdict is Verdict.MATCHES and claim.hedge == "at_least" and int(figure.value) != claim.number:
+                text += f" ({said})"
             if verdict is Verdict.CLOSE:
                 share = (int(figure.value) - (claim.number or 0)) / max(claim.number or 1, 1)
                 text += f" ({share:+.1%} " + ("к заявленному" if lang == "ru" else "from the claim") + ")"
@@ -432,7 +452,7 @@ def check_asylum_claim(claim: Claim, data: AsylumSeries, as_of: date) -> Answer:
         return cannot(claim, "asylum figures are checked by month or calendar year",
                       "данные об убежище проверяются по месяцам или календарным годам")  # fmt: skip
     claimed = claim.number
-    verdict = compare(claimed, value) or Verdict.DOES_NOT_MATCH
+    verdict = compare(claimed, value, claim.hedge) or Verdict.DOES_NOT_MATCH
     flag = " (incomplete: not all countries have reported yet)" if incomplete else ""
     flag_ru = " (неполные данные: отчитались ещё не все страны)" if incomplete else ""
     figure = Figure(f"asylum_{label}", value, "asylum", {"period": label}, as_of.isoformat(), 0,

@@ -22,6 +22,7 @@ MAX_TEXT = 5_000  # characters a check reads
 MAX_CLAIMS = 20  # claims checked in one text
 MAX_COUNT = 10_000_000  # larger numbers are not counts of court records or applicants
 Topic = Literal["courts", "asylum"]
+Hedge = Literal["about", "at_least"]
 
 
 class ClaimTextError(ValueError):
@@ -45,7 +46,7 @@ class Claim:
     sentence: str
     span: tuple[int, int]  # of the number (or the superlative) in ``sentence``
     number: int | None
-    hedged: bool  # "almost", "nearly", "около": a rounded number
+    hedge: Hedge | None  # "almost 7,400": about; "over 3,000": at_least (a lower bound)
     topic: Topic
     articles: tuple[str, ...]
     confused_with: tuple[str, ...]
@@ -66,7 +67,7 @@ class Claim:
             "sentence": self.sentence,
             "quote": self.quote,
             "number": self.number,
-            "hedged": self.hedged,
+            "hedge": self.hedge,
             "topic": self.topic,
             "articles": list(self.articles),
             "measure": self.measure,
@@ -211,7 +212,9 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
         (f, r) for r, pattern in words.regions.items() for f in _all(pattern, sentence)
     ]
     superlatives: list[tuple[_Found, object]] = [(f, None) for f in _all(words.superlative, sentence)]
-    hedges = _all(words.hedge, sentence)
+    hedges = [(f, "about") for f in _all(words.about, sentence)] + [
+        (f, "at_least") for f in _all(words.at_least, sentence)
+    ]
     spans: list[tuple[tuple[int, int], int | None]] = [((s, e), value) for s, e, value in numbers]
     breaks = tuple(m.start() for m in _CLAUSE.finditer(sentence))
     if not spans and superlatives and (asylum or offences or measures):
@@ -227,7 +230,7 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
         # A superlative or a region belongs to the number nearest to it, not to every number.
         superlative = _owned(superlative, span, spans, breaks)
         region = _owned(region, span, spans, breaks)
-        hedged = any(0 <= span[0] - h.end <= 2 for h in hedges)
+        hedge = next((kind for h, kind in hedges if 0 <= span[0] - h.end <= 2), None)
         articles: tuple[str, ...] = offence[1].articles if offence else ()  # type: ignore[attr-defined]
         confused: tuple[str, ...] = offence[1].confused_with if offence else ()  # type: ignore[attr-defined]
         claims.append(
@@ -235,7 +238,7 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
                 sentence=sentence,
                 span=span,
                 number=value,
-                hedged=hedged,
+                hedge=hedge,  # type: ignore[arg-type]
                 topic=topic,
                 articles=() if asylum else articles,
                 confused_with=() if asylum else confused,

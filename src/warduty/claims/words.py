@@ -47,7 +47,8 @@ class Vocabulary:
     superlative: re.Pattern[str]
     asylum: re.Pattern[str]
     destination: re.Pattern[str]  # a destination country of asylum applications
-    hedge: re.Pattern[str]
+    about: re.Pattern[str]  # a rounded number
+    at_least: re.Pattern[str]  # a lower bound
     regions: dict[str, re.Pattern[str]]  # seat region (registry, Russian) -> its forms
 
 
@@ -123,7 +124,8 @@ def parse_vocabulary(document: dict[str, Any], known_regions: set[str] | None = 
         superlative=compile_phrases(_phrases(document["superlative"], "superlative")),
         asylum=compile_phrases(_phrases(document["asylum"], "asylum")),
         destination=compile_phrases(_phrases(document["asylum"]["destination"], "asylum.destination")),
-        hedge=compile_phrases(_phrases(document["hedge"], "hedge")),
+        about=compile_phrases(_both(document["hedge"], "about")),
+        at_least=compile_phrases(_both(document["hedge"], "at_least")),
         regions=regions,
     )  # fmt: skip
 
