@@ -418,8 +418,8 @@ def check_asylum_claim(claim: Claim, data: AsylumSeries, as_of: date) -> Answer:
             else f", ниже исторического максимума {number(peak.value, 'ru')} {in_month(peak.period, 'ru')}"
         )
         if period is None:
-            en = f"the highest month since the full-scale invasion: {en}"
-            ru = f"самый высокий месяц после начала полномасштабного вторжения: {ru}"
+            en = f"the peak since the full-scale invasion: {en}"
+            ru = f"пик после начала полномасштабного вторжения: {ru}"
         scope: dict[str, object] = {"month": month, "since": FULL_SCALE_INVASION_MONTH}
         figure = Figure(f"asylum_{month}", statement.value, "asylum", scope, as_of.isoformat(), 0,
                         note=f"{data.source}, vintage {data.vintage}")  # fmt: skip
