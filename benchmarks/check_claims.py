@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,10 +20,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.stats.load_truth import load_truth
+
 from warduty.claims.parse import parse_claims
-from warduty.jobs import prepare_store
 from warduty.jobs.claims import check_with
-from warduty.replica.load import load_visible
 from warduty.replica.population import generate_population
 from warduty.stats import Filters, total
 from warduty.store import make_engine
@@ -75,9 +78,8 @@ def main() -> None:
     url = f"sqlite:///{args.db}"
     if not args.db.exists():
         engine = make_engine(url)
-        prepare_store(engine)
         started = time.perf_counter()
-        load_visible(engine, generate_population(scale=1.0), AS_OF, received_since=date(2021, 1, 1))
+        load_truth(engine, generate_population(scale=1.0), AS_OF)
         print(f"loaded the full replica in {time.perf_counter() - started:.1f} s")
     engine = make_engine(url, create=False)
     march = Filters(("337",), date(2024, 3, 1), date(2024, 3, 31))

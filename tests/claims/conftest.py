@@ -1,5 +1,6 @@
 """A database with the full replica (scale 1.0) as its sites stood on 2024-04-12, loaded without a crawl
-(``warduty.replica.load.load_visible``; ``tests/web/test_claims_loader.py`` checks it against a crawl)."""
+by the statistics tests' loader (``tests.stats.load_truth``: the rows the crawler stores, watched articles
+only); ``tests/web/test_claims_loader.py`` checks it counts as a crawl does."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from warduty.jobs import prepare_store
-from warduty.replica.load import load_visible
+from tests.stats.load_truth import load_truth
 from warduty.replica.population import Population, generate_population
 from warduty.store import make_engine
 
 AS_OF = date(2024, 4, 12)
-DEMO_SINCE = date(2021, 1, 1)  # the demo crawls cases received from this day
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +24,7 @@ def full_population() -> Population:
 def load_full(url: str, population: Population) -> str:
     """``url``'s database with the records the replica's sites showed on :data:`AS_OF`."""
     engine = make_engine(url)
-    prepare_store(engine)
-    load_visible(engine, population, AS_OF, received_since=DEMO_SINCE)
+    load_truth(engine, population, AS_OF)
     engine.dispose()
     return url
 
