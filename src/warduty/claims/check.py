@@ -328,12 +328,12 @@ def _with_superlative(connection: Connection, answer: Answer, labels: Labels, as
     (``warduty.stats.records``), a region against the other regions."""
     holds, words = superlative_truth(connection, labels)
     if holds is None:
-        return _replace(answer, superlative=words)
+        return replace(answer, superlative=words)
     verdict = answer.verdict if holds else Verdict.DOES_NOT_MATCH
     reason = answer.reason
     if not holds:
         reason = {lang: f"{answer.reason[lang]}; {words[lang]}" for lang in LANGS}
-    return _replace(answer, verdict=verdict, reason=reason, superlative=words, superlative_holds=holds)
+    return replace(answer, verdict=verdict, reason=reason, superlative=words, superlative_holds=holds)
 
 
 def superlative_truth(connection: Connection, labels: Labels) -> tuple[bool | None, dict[Lang, str]]:
@@ -369,10 +369,6 @@ def _superlative_only(
         lang: f"{labels.describe(lang)}: {number(int(figure.value), lang)}; {words[lang]}" for lang in LANGS
     }
     return Answer(claim, verdict, reason, figure, labels, superlative=words, superlative_holds=holds)
-
-
-def _replace(answer: Answer, **changes: object) -> Answer:
-    return replace(answer, **changes)  # type: ignore[arg-type]
 
 
 # -- asylum claims -----------------------------------------------------------------------------------
@@ -487,10 +483,6 @@ def check_claims(
             and before.verdict is Verdict.OTHER_LABEL
             and before.nearest_labels is not None
         ):
-            claim = _replace_claim(claim, articles=before.nearest_labels.articles, confused_with=())
+            claim = replace(claim, articles=before.nearest_labels.articles, confused_with=())
         answers.append(check_claim(connection, claim, as_of, asylum))
     return answers
-
-
-def _replace_claim(claim: Claim, **changes: object) -> Claim:
-    return replace(claim, **changes)  # type: ignore[arg-type]

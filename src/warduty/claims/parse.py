@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
 from warduty.claims.words import Vocabulary, vocabulary
 from warduty.stats.definitions import MOBILISATION_START, Metric
@@ -23,6 +24,7 @@ MAX_CLAIMS = 20  # claims checked in one text
 MAX_COUNT = 10_000_000  # larger numbers are not counts of court records or applicants
 Topic = Literal["courts", "asylum"]
 Hedge = Literal["about", "at_least"]
+T = TypeVar("T")
 
 
 class ClaimTextError(ValueError):
@@ -191,8 +193,8 @@ def _distance(found: _Found, span: tuple[int, int], breaks: tuple[int, ...] = ()
 
 
 def _nearest(
-    items: list[tuple[_Found, object]], span: tuple[int, int], breaks: tuple[int, ...] = ()
-) -> tuple[_Found, object] | None:
+    items: Sequence[tuple[_Found, T]], span: tuple[int, int], breaks: tuple[int, ...] = ()
+) -> tuple[_Found, T] | None:
     return min(items, key=lambda item: (_distance(item[0], span, breaks), item[0].start), default=None)
 
 
@@ -202,19 +204,12 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
     numbers = [n for n in _numbers(sentence) if not any(s <= n[0] < e for s, e in taken)]
     asylum = bool(words.asylum.search(sentence))
     topic: Topic = "asylum" if asylum else "courts"
-    offences: list[tuple[_Found, object]] = [
-        (f, o) for o in words.offences for f in _all(o.pattern, sentence)
-    ]
-    measures: list[tuple[_Found, object]] = [
-        (f, m) for m, pattern in words.measures.items() for f in _all(pattern, sentence)
-    ]
-    regions: list[tuple[_Found, object]] = [
-        (f, r) for r, pattern in words.regions.items() for f in _all(pattern, sentence)
-    ]
-    superlatives: list[tuple[_Found, object]] = [(f, None) for f in _all(words.superlative, sentence)]
-    hedges = [(f, "about") for f in _all(words.about, sentence)] + [
-        (f, "at_least") for f in _all(words.at_least, sentence)
-    ]
+    offences = [(f, o) for o in words.offences for f in _all(o.pattern, sentence)]
+    measures = [(f, m) for m, pattern in words.measures.items() for f in _all(pattern, sentence)]
+    regions = [(f, r) for r, pattern in words.regions.items() for f in _all(pattern, sentence)]
+    superlatives = [(f, f.text) for f in _all(words.superlative, sentence)]
+    hedges: list[tuple[_Found, Hedge]] = [(f, "about") for f in _all(words.about, sentence)]
+    hedges += [(f, "at_least") for f in _all(words.at_least, sentence)]
     spans: list[tuple[tuple[int, int], int | None]] = [((s, e), value) for s, e, value in numbers]
     breaks = tuple(m.start() for m in _CLAUSE.finditer(sentence))
     if not spans and superlatives and (asylum or offences or measures):
@@ -225,26 +220,26 @@ def _sentence_claims(sentence: str, as_of: date, words: Vocabulary) -> list[Clai
         offence = _nearest(offences, span, breaks)
         measure = _nearest(measures, span, breaks)
         region = _nearest(regions, span, breaks)
-        period = _nearest(_owned_by(periods, span, spans, breaks) or periods, span, breaks)  # type: ignore[arg-type]
+        period = _nearest(_owned_by(periods, span, spans, breaks) or periods, span, breaks)
         superlative = _nearest(superlatives, span, breaks)
         # A superlative or a region belongs to the number nearest to it, not to every number.
         superlative = _owned(superlative, span, spans, breaks)
         region = _owned(region, span, spans, breaks)
         hedge = next((kind for h, kind in hedges if 0 <= span[0] - h.end <= 2), None)
-        articles: tuple[str, ...] = offence[1].articles if offence else ()  # type: ignore[attr-defined]
-        confused: tuple[str, ...] = offence[1].confused_with if offence else ()  # type: ignore[attr-defined]
+        articles = offence[1].articles if offence and not asylum else ()
+        confused = offence[1].confused_with if offence and not asylum else ()
         claims.append(
             Claim(
                 sentence=sentence,
                 span=span,
                 number=value,
-                hedge=hedge,  # type: ignore[arg-type]
+                hedge=hedge,
                 topic=topic,
-                articles=() if asylum else articles,
-                confused_with=() if asylum else confused,
-                measure=measure[1] if measure else None,  # type: ignore[arg-type]
-                period=period[1] if period else None,  # type: ignore[arg-type]
-                region=None if asylum or region is None else region[1],  # type: ignore[arg-type]
+                articles=articles,
+                confused_with=confused,
+                measure=measure[1] if measure else None,
+                period=period[1] if period else None,
+                region=None if asylum or region is None else region[1],
                 region_words=None if asylum or region is None else region[0].text,
                 superlative=superlative[0].text if superlative else None,
                 destination=_destination(sentence, words) if asylum else None,
@@ -263,17 +258,17 @@ def _owned_by(
     span: tuple[int, int],
     spans: list[tuple[tuple[int, int], int | None]],
     breaks: tuple[int, ...],
-) -> list[tuple[_Found, object]]:
+) -> list[tuple[_Found, Period]]:
     """The periods nearer to the number at ``span`` than to any other number of the sentence."""
     return [item for item in items if _owned(item, span, spans, breaks) is not None]
 
 
 def _owned(
-    item: tuple[_Found, object] | None,
+    item: tuple[_Found, T] | None,
     span: tuple[int, int],
     spans: list[tuple[tuple[int, int], int | None]],
     breaks: tuple[int, ...],
-) -> tuple[_Found, object] | None:
+) -> tuple[_Found, T] | None:
     if item is None:
         return None
     owner = min(spans, key=lambda s: (_distance(item[0], s[0], breaks), s[0]))
