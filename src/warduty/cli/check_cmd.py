@@ -60,7 +60,11 @@ def check_command(
             soft_wrap=True,
         )
         say(f"   {answer.reason[language]}")
-        if answer.superlative and answer.claim.superlative and answer.superlative != answer.reason:
+        if (
+            answer.superlative
+            and answer.claim.superlative
+            and answer.superlative[language] not in answer.reason[language]
+        ):
             say(f"   «{answer.claim.superlative}»: {answer.superlative[language]}")
         data = answer.to_dict()
         for name in ("figure", "nearest"):

@@ -347,7 +347,9 @@ def _answer_view(answer: Answer, lang: Lang) -> dict[str, object]:
         "verdict_words": VERDICT_WORDS[answer.verdict][lang],
         "reason": answer.reason[lang],
         "superlative": answer.superlative[lang]
-        if answer.superlative and answer.claim.superlative and answer.superlative[lang] != answer.reason[lang]
+        if answer.superlative
+        and answer.claim.superlative
+        and answer.superlative[lang] not in answer.reason[lang]
         else None,
         "superlative_words": answer.claim.superlative,
         "figures": figures,
