@@ -20,5 +20,6 @@ from warduty.cli import report_cmd as _report_cmd  # noqa: F401  isort: skip
 from warduty.cli import export_cmd as _export_cmd  # noqa: F401  isort: skip
 from warduty.cli import release_cmd as _release_cmd  # noqa: F401  isort: skip
 from warduty.cli import serve_cmd as _serve_cmd  # noqa: F401  isort: skip
+from warduty.cli import check_cmd as _check_cmd  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

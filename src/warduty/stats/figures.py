@@ -46,6 +46,22 @@ class CaseBasis:
     def count(self, connection: Connection) -> int:
         return case_count(connection, self.metric, self.filters, outcome=self.outcome, region=self.region)
 
+    def case_list_query(self) -> dict[str, str]:
+        """The case list's parameters (``/cases?...``): filtered by the rule the figure counts with."""
+        params: dict[str, str] = {"counted": self.metric}
+        if len(self.filters.articles) == 1:
+            params["article"] = self.filters.articles[0]
+        key = "received" if self.metric == "received" else "decided"
+        if self.filters.since:
+            params[f"{key}_from"] = self.filters.since.isoformat()
+        if self.filters.until:
+            params[f"{key}_to"] = self.filters.until.isoformat()
+        if self.outcome:
+            params["outcome"] = self.outcome
+        if self.region:
+            params["region"] = self.region
+        return params
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:

@@ -6,6 +6,7 @@ Every statement is built from expressions with bound values; nothing is formatte
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -28,7 +29,7 @@ from warduty.stats.definitions import (
     Metric,
 )
 from warduty.stats.outcomes import Outcome, results_of
-from warduty.store.schema import cases, courts, person_articles, persons
+from warduty.store.schema import cases, courts, person_articles, persons, runs
 
 Dimension = Literal["month", "article", "part_group", "court", "region", "circuit"]
 DIMENSIONS: tuple[Dimension, ...] = ("month", "article", "part_group", "court", "region", "circuit")
@@ -180,3 +181,28 @@ def case_count(
     """How many cases :func:`case_ids` finds."""
     ids = case_ids(connection, metric, filters, outcome=outcome, region=region).subquery()
     return int(connection.execute(select(func.count()).select_from(ids)).scalar_one())
+
+
+def as_of_date(connection: Connection) -> date | None:
+    """The last day the newest crawl looked at (its plan's ``until``), else its finish date; without a
+    crawl run (a database loaded otherwise), the newest receipt date stored; None for an empty one."""
+    for row in connection.execute(
+        select(runs.c.plan, runs.c.finished_at, runs.c.started_at)
+        .where(runs.c.kind == "crawl")
+        .order_by(runs.c.id.desc())
+        .limit(20)
+    ):
+        plan = row.plan if isinstance(row.plan, dict) else {}
+        until = plan.get("until")
+        if isinstance(until, str):
+            try:
+                return date.fromisoformat(until)
+            except ValueError:
+                pass
+        moment = row.finished_at or row.started_at
+        if isinstance(moment, datetime):
+            return moment.date()
+    newest = connection.execute(select(func.max(cases.c.received))).scalar()
+    if isinstance(newest, datetime):
+        return newest.date()
+    return newest if isinstance(newest, date) else None

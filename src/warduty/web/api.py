@@ -6,9 +6,13 @@ from datetime import date
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from warduty.claims.check import TOLERANCE, Verdict
+from warduty.claims.parse import MAX_TEXT, ClaimTextError
+from warduty.jobs.claims import CheckResult
 from warduty.stats import DEFINITIONS, MOBILISATION_START, Metric, MoscowReading, Outcome
 from warduty.stats.figures import BriefingData
 from warduty.web import queries, statistics
@@ -381,3 +385,31 @@ def _archive_relative(entry: object) -> object:
         return entry
     parts = PurePath(entry["warc_file"]).parts
     return {**entry, "warc_file": "/".join(parts[-2:])}
+
+
+# -- claims ------------------------------------------------------------------------------------------
+
+
+class CheckRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="A sentence or paragraph, EN or RU")
+    as_of: date | None = Field(
+        default=None, description="The data's date for 'in March'; default: the data's"
+    )
+
+
+def check_claims(context: WebContext, text: str, as_of: date | None = None) -> CheckResult:
+    """``warduty check`` for a request: a text that cannot be read is a 400 with the reason."""
+    _dates_in_range(as_of=as_of)
+    try:
+        return context.check(text, as_of)
+    except ClaimTextError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+@router.post("/check", summary="Check a sentence from the news against the data (warduty check)")
+def post_check(context: Ctx, request: Annotated[CheckRequest, Body()]) -> Response:
+    """Each quantitative claim in the text with the figure it states (definition, case count, case list),
+    the nearest figure when its labels are off, and a verdict: matches, matches under another label,
+    close (within 5 %), does not match, cannot be checked (with the reason)."""
+    result = check_claims(context, request.text, request.as_of)
+    return ok(result.to_dict(), meta={"verdicts": [v.value for v in Verdict], "tolerance": TOLERANCE})

@@ -17,6 +17,7 @@ from warduty.asylum import MonthValue
 from warduty.asylum.stats import applications_series
 from warduty.config import Settings
 from warduty.crawl.archive import locate
+from warduty.jobs.claims import CheckResult, check_with
 from warduty.privacy import RedactionError, redact_values
 from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.stats import LagDistribution, Metric, MoscowReading, RegionCount
@@ -197,6 +198,11 @@ class WebContext:
         return self.cached(
             ("asylum", applicant, scope), compute, pin=(applicant, scope) == ("FRST", "reporting")
         )
+
+    def check(self, text: str, as_of: date | None = None) -> CheckResult:
+        """``warduty check`` on this database (``warduty.jobs.claims``), cached per data version. Raises
+        ``ClaimTextError`` for an empty or over-long text."""
+        return self.cached(("check", text, as_of), lambda: check_with(self.engine, text, as_of))
 
     def overview(self, *, stale_ok: bool = True) -> Overview:
         """What the overview shows. ``stale_ok``: while the warm-up thread computes the figures of new

@@ -154,6 +154,27 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "pages_fetched": {"en": "pages fetched", "ru": "страниц получено"},
     "no_captcha": {"en": "No captcha is waiting.", "ru": "Капча не ожидается."},
     "language": {"en": "Русский", "ru": "English"},
+    "check": {"en": "Check a claim", "ru": "Проверить утверждение"},
+    "check_nav": {"en": "Check a claim", "ru": "Проверить"},
+    "check_hint": {
+        "en": "Paste a sentence or paragraph from the news (English or Russian). Each number in it is "
+        "checked against the court records or the asylum series, by the definitions the statistics use.",
+        "ru": "Вставьте предложение или абзац из новостей (по-русски или по-английски). Каждое число в нём "
+        "сверяется с судебными делами или с рядом данных об убежище по определениям статистики.",
+    },
+    "check_button": {"en": "Check", "ru": "Проверить"},
+    "tolerance_note": {
+        "en": "close = within 5 % of the claimed number; a round number matches what rounds to it",
+        "ru": "близко — в пределах 5 % от заявленного числа; круглое число совпадает с тем, что к нему "
+        "округляется",
+    },
+    "figure_exact": {"en": "What the sentence says", "ru": "По формулировке"},
+    "figure_nearest": {"en": "What the number is", "ru": "Чем является число"},
+    "no_claims": {
+        "en": "No quantitative claim found: a number, or a superlative such as “record”.",
+        "ru": "Утверждений с числами не найдено: нужно число или «рекорд».",
+    },
+    "asylum_source": {"en": "Asylum series", "ru": "Ряд данных об убежище"},
 }
 
 

@@ -12,11 +12,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from warduty.claims.check import VERDICT_WORDS, Answer, Verdict
+from warduty.claims.parse import MAX_TEXT
 from warduty.crawl.archive import ArchiveError, read_response
 from warduty.crawl.client import ArchiveRef
 from warduty.privacy import RedactionError, redact
 from warduty.stats import DEFINITIONS, Metric
 from warduty.stats.months import last_day
+from warduty.stats.records import number
 from warduty.sudrf import decode_page
 from warduty.web import queries
 from warduty.web.api import (
@@ -28,6 +31,7 @@ from warduty.web.api import (
     _after,
     _next,
     briefing_figures,
+    check_claims,
     load_case,
 )
 from warduty.web.charts import Bar, Segment, bar_chart
@@ -287,6 +291,70 @@ def briefing_page(
         request, "briefing.html", lang, data=data, figures=figures, definitions=DEFINITIONS,
         as_of=data.as_of if data else None, month=data.month if data else None,
     )  # fmt: skip
+
+
+VERDICT_CLASSES = {
+    Verdict.MATCHES: "matches",
+    Verdict.OTHER_LABEL: "other",
+    Verdict.CLOSE: "close",
+    Verdict.DOES_NOT_MATCH: "no",
+    Verdict.CANNOT_CHECK: "cannot",
+}
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_page(
+    request: Request,
+    context: Ctx,
+    lang: Language,
+    text: Annotated[str | None, Query(max_length=MAX_TEXT * 4)] = None,
+    as_of: AsOfParam = None,
+) -> Response:
+    """A text box; with ``text``, the answer for each claim in it, with links to the cases."""
+    result = check_claims(context, text, as_of) if text and text.strip() else None
+    answers = [_answer_view(answer, lang) for answer in result.answers] if result else []
+    return render(
+        request, "check.html", lang, text=text or "", result=result, answers=answers, max_text=MAX_TEXT,
+        as_of_param=as_of.isoformat() if as_of else "",
+    )  # fmt: skip
+
+
+def _answer_view(answer: Answer, lang: Lang) -> dict[str, object]:
+    """What the page shows of one answer, in ``lang``."""
+    data = answer.to_dict()
+    figures = []
+    for role, key in (("figure_exact", "figure"), ("figure_nearest", "nearest")):
+        figure = data[key]
+        if not isinstance(figure, dict):
+            continue
+        label = figure.get("label")
+        definition = figure.get("definition_text") or {}
+        value = figure["value"]
+        figures.append(
+            {
+                "role": role,
+                "label": label[lang] if isinstance(label, dict) else figure["key"],
+                "value": number(value, lang) if isinstance(value, int) else value,
+                "cases": figure["cases"],
+                "cases_url": figure["cases_url"],
+                "definition": definition.get(lang, "") if isinstance(definition, dict) else "",
+            }
+        )
+    source = answer.source
+    return {
+        "quote": answer.claim.quote,
+        "verdict_class": VERDICT_CLASSES[answer.verdict],
+        "verdict_words": VERDICT_WORDS[answer.verdict][lang],
+        "reason": answer.reason[lang],
+        "superlative": answer.superlative[lang]
+        if answer.superlative
+        and answer.claim.superlative
+        and answer.superlative[lang] not in answer.reason[lang]
+        else None,
+        "superlative_words": answer.claim.superlative,
+        "figures": figures,
+        "source": f"{source.get('series')}, vintage {source.get('vintage')}" if source else None,
+    }
 
 
 @router.get("/runs", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, or_, select
@@ -23,6 +23,7 @@ from warduty.stats.definitions import (
     Metric,
 )
 from warduty.stats.outcomes import OUTCOMES, Outcome, classify_outcome
+from warduty.stats.query import as_of_date as as_of_date  # defined with the statistics
 from warduty.stats.query import case_ids, outcome_condition
 from warduty.store.schema import acts, cases, courts, events, fetches, person_articles, persons, runs
 
@@ -445,28 +446,3 @@ def data_version(connection: Connection) -> tuple[object, ...]:
     """Changes whenever a run starts or finishes: the key under which derived figures are cached."""
     row = connection.execute(select(func.count(), func.max(runs.c.id), func.max(runs.c.finished_at))).one()
     return tuple(row)
-
-
-def as_of_date(connection: Connection) -> date | None:
-    """The last day the newest crawl looked at (its plan's ``until``), else its finish date; without a
-    crawl run (a database loaded otherwise), the newest receipt date stored; None for an empty one."""
-    for row in connection.execute(
-        select(runs.c.plan, runs.c.finished_at, runs.c.started_at)
-        .where(runs.c.kind == "crawl")
-        .order_by(runs.c.id.desc())
-        .limit(20)
-    ):
-        plan = row.plan if isinstance(row.plan, dict) else {}
-        until = plan.get("until")
-        if isinstance(until, str):
-            try:
-                return date.fromisoformat(until)
-            except ValueError:
-                pass
-        moment = row.finished_at or row.started_at
-        if isinstance(moment, datetime):
-            return moment.date()
-    newest = connection.execute(select(func.max(cases.c.received))).scalar()
-    if isinstance(newest, datetime):
-        return newest.date()
-    return newest if isinstance(newest, date) else None

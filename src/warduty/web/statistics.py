@@ -366,17 +366,5 @@ def cases_url(figure: Figure) -> str | None:
     basis = figure.basis
     if basis is None:
         return None
-    filters = basis.filters
-    params: dict[str, str] = {"counted": basis.metric}
-    if len(filters.articles) == 1:
-        params["article"] = filters.articles[0]
-    key = "received" if basis.metric == "received" else "decided"
-    if filters.since:
-        params[f"{key}_from"] = filters.since.isoformat()
-    if filters.until:
-        params[f"{key}_to"] = filters.until.isoformat()
-    if basis.outcome:
-        params["outcome"] = basis.outcome
-    if basis.region:
-        params["region"] = basis.region
+    params = basis.case_list_query()
     return "/cases?" + urlencode(params)
