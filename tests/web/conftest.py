@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from tests.web.browser import require_browser
 from warduty.config import Settings
 from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import CrawlOptions
@@ -144,3 +145,10 @@ def serving(demo_db: DemoDb, *args: str, env: dict[str, str] | None = None) -> I
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: DemoDb) -> Iterator[str]:
+    require_browser()
+    with serving(demo_db, "--rate", "1000") as origin:
+        yield origin

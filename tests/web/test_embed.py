@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import AS_OF, DemoDb, serving
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, _require_browser
+from tests.web.browser import SCREENSHOTS, chromium
+from tests.web.conftest import AS_OF, DemoDb
 from warduty.stats.chart_data import CHART_KEYS, chart_tables
 from warduty.stats.figures import compute
 from warduty.stats.wording import words_for
@@ -110,16 +109,7 @@ def test_default_briefing_is_the_newest_ended_month(client: TestClient) -> None:
     assert default.text == client.get(f"/embed/monthly.csv?{BRIEFING}").text  # data as of 2024-04-12
 
 
-@pytest.fixture(scope="module")
-def served(demo_db: DemoDb) -> Iterator[str]:
-    _require_browser()
-    with serving(demo_db, "--rate", "1000") as origin:
-        yield origin
-
-
 def test_embeds_render_in_chromium_on_another_page(served: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     shots = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
     images = "".join(
@@ -127,25 +117,16 @@ def test_embeds_render_in_chromium_on_another_page(served: str, tmp_path: Path) 
         'style="display:block;margin:8px">'
         for chart in CHART_KEYS
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 800, "height": 900})
-            page.set_content(f"<!DOCTYPE html><html><body>{images}</body></html>")  # a newsroom's page
-            page.wait_for_load_state("networkidle")
-            for chart in CHART_KEYS:
-                size = page.eval_on_selector(
-                    f"#{chart}", "i => [i.complete, i.naturalWidth, i.naturalHeight]"
-                )
-                assert size[0] and size[1] == 760 and size[2] > 100, (chart, size)
-            page.screenshot(path=str(shots / "embeds.png"), full_page=True)
-            page.goto(f"{served}/embed/monthly.svg?{BRIEFING}")  # opened on its own: the text is there
-            assert "Counts of records published on court websites" in page.content()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        page.set_content(f"<!DOCTYPE html><html><body>{images}</body></html>")  # a newsroom's page
+        page.wait_for_load_state("networkidle")
+        for chart in CHART_KEYS:
+            size = page.eval_on_selector(f"#{chart}", "i => [i.complete, i.naturalWidth, i.naturalHeight]")
+            assert size[0] and size[1] == 760 and size[2] > 100, (chart, size)
+        page.screenshot(path=str(shots / "embeds.png"), full_page=True)
+        page.goto(f"{served}/embed/monthly.svg?{BRIEFING}")  # opened on its own: the text is there
+        assert "Counts of records published on court websites" in page.content()
     assert (shots / "embeds.png").stat().st_size > 10_000
     if os.environ.get("WARDUTY_SCREENSHOTS"):
         print(f"screenshot: {shots / 'embeds.png'}")
