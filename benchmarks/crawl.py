@@ -128,9 +128,11 @@ def parse_only(archive: Path) -> tuple[int, float]:
     return len(pages), time.process_time() - started
 
 
-def cpu_run(origin: str, folder: Path) -> dict[str, float]:
+def cpu_run(replica: ReplicaProcess, folder: Path) -> dict[str, float]:
     """One crawl with no pacing to speak of (the crawler's CPU is the limit), then parse-only."""
-    wall, _, crawler_cpu = crawl(origin, None, 0.0, 0.0, folder)
+    serving = replica_cpu(replica)
+    wall, _, crawler_cpu = crawl(replica.origin, None, 0.0, 0.0, folder)
+    serving = replica_cpu(replica) - serving
     (run,) = sorted((folder / "archive").glob("run-*"))
     pages, parse_cpu = parse_only(run)
     return {
@@ -138,7 +140,15 @@ def cpu_run(origin: str, folder: Path) -> dict[str, float]:
         "wall": wall,
         "crawler_ms": 1000 * crawler_cpu / pages,
         "parse_ms": 1000 * parse_cpu / pages,
+        "replica_ms": 1000 * serving / pages,
     }
+
+
+def replica_cpu(replica: ReplicaProcess) -> float:
+    """User and system CPU seconds the replica's process has used so far (from /proc)."""
+    pid = getattr(replica, "pid", None) or replica._process.pid  # type: ignore[union-attr]  # older checkouts
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_main(args: argparse.Namespace) -> None:
@@ -148,7 +158,7 @@ def cpu_main(args: argparse.Namespace) -> None:
         results = []
         for _ in range(args.rounds):
             with tempfile.TemporaryDirectory() as tmp:
-                results.append(cpu_run(replica.origin, Path(tmp)))
+                results.append(cpu_run(replica, Path(tmp)))
     finally:
         replica.stop()
     median = {key: statistics.median(r[key] for r in results) for key in results[0]}
@@ -162,6 +172,7 @@ def _print_cpu(label: str, result: dict[str, float]) -> None:
     print(
         f"{label}: {result['pages']:.0f} pages, wall {result['wall']:.1f} s; crawler CPU "
         f"{result['crawler_ms']:.2f} ms/page, parse only {result['parse_ms']:.2f} ms/page, "
+        f"replica serving {result.get('replica_ms', float('nan')):.2f} ms/page, "
         f"ratio {result['crawler_ms'] / result['parse_ms']:.2f}x"
     )
 

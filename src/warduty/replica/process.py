@@ -82,6 +82,11 @@ class ReplicaProcess:
             data: dict[str, object] = json.loads(response.read())
         return data
 
+    @property
+    def pid(self) -> int | None:
+        """The replica's process id, once launched."""
+        return self._process.pid if self._process is not None else None
+
     def move_to(self, as_of: date) -> None:
         """Show the sites as they stand on ``as_of``: one population serves both of the demo's crawls."""
         query = urllib.parse.urlencode({"as_of": as_of.isoformat()})
