@@ -63,4 +63,7 @@ def test_the_crawler_is_constructed_in_one_place() -> None:
         *(ROOT / "benchmarks").rglob("*.py"),
     ]
     calls = {str(path.relative_to(ROOT)): n for path in sorted(sources) if (n := _crawler_calls(path))}
-    assert calls == {"src/warduty/jobs/crawl.py": 1}
+    # The one exception: the crawl benchmark measures an older checkout side by side, and a checkout from
+    # before the application layer has no warduty.jobs to build its crawler with.
+    assert calls == {"src/warduty/jobs/crawl.py": 1, "benchmarks/crawl.py": 1}
+    assert "except ImportError:  # an older checkout" in (ROOT / "benchmarks" / "crawl.py").read_text("utf-8")
