@@ -71,6 +71,9 @@ def check_seed(url: str) -> None:
     # The Moscow region: Moscow Oblast courts, with the region definition and the case list.
     assert moscow.verdict is M and moscow.figure and moscow.figure.value == 496
     assert moscow.figure.definition == "region" and moscow.figure.cases == 496
+    assert moscow.labels is not None  # each language names the region in its own words
+    assert "courts seated in Moscow Oblast" in moscow.labels.describe("en")
+    assert "Московская область" in moscow.labels.describe("ru")
     data = moscow.to_dict()["figure"]
     assert (
         isinstance(data, dict)

@@ -20,9 +20,17 @@ from sqlalchemy import Connection
 from warduty.asylum.records import FULL_SCALE_INVASION_MONTH, peak_month, record_statement
 from warduty.asylum.stats import MonthValue, annual_totals
 from warduty.claims.parse import Claim, Hedge, Period
+from warduty.courts import load_registry
 from warduty.courts.registry import MOSCOW_CITY, MOSCOW_OBLAST
 from warduty.law import WATCHED_ARTICLES
-from warduty.stats.definitions import DEFINITIONS, MOBILISATION_START, MOSCOW_BOTH_RU, Filters, Metric
+from warduty.stats.definitions import (
+    DEFINITIONS,
+    MOBILISATION_START,
+    MOSCOW_BOTH_EN,
+    MOSCOW_BOTH_RU,
+    Filters,
+    Metric,
+)
 from warduty.stats.figures import SERIES_START, CaseBasis, Figure
 from warduty.stats.months import Lang, in_month, month_name, month_of
 from warduty.stats.records import number, record, record_phrase
@@ -77,8 +85,18 @@ class Labels:
         text = f"{what}, {arts}" if lang == "en" else f"{what} по {arts}"
         text += f", {period_words(self.period, lang)}"
         if self.region:
-            text += f", {self.region}" if lang == "ru" else f", courts seated in {self.region}"
+            text += (
+                f", {self.region}" if lang == "ru" else f", courts seated in {region_in_english(self.region)}"
+            )
         return text
+
+
+def region_in_english(region: str) -> str:
+    """The English name of a seat region (the registry's), or the Russian one when it has none."""
+    if region == MERGED_MOSCOW:
+        return MOSCOW_BOTH_EN
+    names = {c.seat_region_ru: c.seat_region_en for c in load_registry()}
+    return names.get(region, region)
 
 
 @dataclass(frozen=True, slots=True)
