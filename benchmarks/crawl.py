@@ -52,7 +52,6 @@ def crawl(
     """(wall seconds, RSS samples, CPU seconds of this process) of the crawl alone (not the migration)."""
     engine = make_engine(f"sqlite:///{folder / 'w.sqlite'}")
     registry = load_registry()
-    _prepare(engine, registry)
     samples: list[float] = []
     pages = [0]
 
@@ -64,7 +63,7 @@ def crawl(
     options = ClientOptions(
         host_interval=host, global_interval=global_, origin=origin, timeout=10, cooldown=2
     )
-    crawler = _crawler(engine, registry, options, folder, sample)
+    crawler = _prepared_crawler(engine, registry, options, folder, sample)
     started = time.perf_counter()
     cpu = time.process_time()
     report = asyncio.run(crawler.run(CrawlOptions(courts=courts, since=date(2021, 1, 1), until=AS_OF)))
@@ -74,28 +73,22 @@ def crawl(
     return elapsed, samples, cpu
 
 
-def _prepare(engine: Any, registry: Any) -> None:
+def _prepared_crawler(
+    engine: Any, registry: Any, options: ClientOptions, folder: Path, sample: Callable[[ProgressEvent], None]
+) -> Crawler:
+    """Migrate the store and build the crawler: through this checkout's application layer, or by hand for
+    an older checkout measured side by side."""
     try:
-        from warduty.jobs import prepare_store
-    except ImportError:  # an older checkout (--against) from before the application layer
+        from warduty.jobs import default_solver, new_crawler, prepare_store
+    except ImportError:  # an older checkout (--against): no application layer or OCR, captchas looked up
+        from warduty.replica.captcha import LabelledImageSolver  # type: ignore[attr-defined]
         from warduty.store import migrate, sync_courts
 
         migrate(engine)
         with engine.begin() as connection:
             sync_courts(connection, registry)
-        return
-    prepare_store(engine, registry)
-
-
-def _crawler(
-    engine: Any, registry: Any, options: ClientOptions, folder: Path, sample: Callable[[ProgressEvent], None]
-) -> Crawler:
-    try:
-        from warduty.jobs import default_solver, new_crawler
-    except ImportError:  # an older checkout (--against): no application layer, captchas looked up
-        from warduty.replica.captcha import LabelledImageSolver  # type: ignore[attr-defined]
-
         return Crawler(engine, registry, options, folder, solver=LabelledImageSolver(), on_progress=sample)
+    prepare_store(engine, registry)
     solver = default_solver()
     return new_crawler(engine, options, folder, registry=registry, solver=solver, on_progress=sample)
 

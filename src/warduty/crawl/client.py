@@ -150,6 +150,10 @@ class HttpClient:
         self._contexts: dict[str | None, ssl.SSLContext] = {}
         self._random = random.Random(self.options.seed)
         self._archiver: ThreadPoolExecutor | None = None
+        # The proxy, read once: an HTTP(S) proxy is named on each request, a SOCKS5 one makes the connections.
+        proxy = urlsplit(self.options.proxy or "")
+        self._socks = proxy if proxy.scheme in ("socks5", "socks5h") else None
+        self._http_proxy = self.options.proxy if proxy.scheme in ("http", "https") else None
         if self.options.origin:
             parts = urlsplit(self.options.origin)
             if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -204,8 +208,8 @@ class HttpClient:
     def _connector(self, context: ssl.SSLContext) -> aiohttp.BaseConnector:
         """Connections of one host: direct (an HTTP proxy is named per request) or through a SOCKS5 proxy
         (``socks5h://`` lets the proxy resolve the court's name, as a proxy inside Russia must)."""
-        proxy = urlsplit(self.options.proxy or "")
-        if proxy.scheme not in ("socks5", "socks5h"):
+        proxy = self._socks
+        if proxy is None:
             return aiohttp.TCPConnector(limit=4, ssl=context)
         return ProxyConnector(
             host=proxy.hostname or "",
@@ -266,9 +270,9 @@ class HttpClient:
         """(status, headers, body, too large?): the body read in chunks, stopping past ``max_bytes``."""
         limit = self.options.max_bytes
         session = self._session_for(host)
-        proxy = self.options.proxy
-        proxy = proxy if proxy and proxy.startswith(("http://", "https://")) else None  # SOCKS: the connector
-        async with session.get(target, headers=headers, allow_redirects=False, proxy=proxy) as response:
+        async with session.get(
+            target, headers=headers, allow_redirects=False, proxy=self._http_proxy
+        ) as response:
             status, response_headers = response.status, tuple(response.headers.items())
             chunks: list[bytes] = []
             size = 0

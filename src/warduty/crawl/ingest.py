@@ -29,7 +29,6 @@ from warduty.crawl.client import FetchResult
 from warduty.crawl.frontier import TaskKind, TaskSpec
 from warduty.crawl.plan import Window
 from warduty.store.schema import acts, cases, events, fetches, person_articles, persons, searches
-from warduty.store.upsert import BATCH as UPSERT_BATCH
 from warduty.store.upsert import insert_for, upsert, upsert_returning
 from warduty.sudrf.records import CardAct, CaseCard, Document, Listing, ListingRow
 from warduty.sudrf.urls import DOCKET, Search, query_params, search_url
@@ -223,11 +222,8 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
     ]
     if not rows:
         return
-    ids = {
-        row.position: row.id
-        for chunk in _chunks(rows)
-        for row in upsert_returning(connection, persons, chunk, ["case_id", "position"], ["position", "id"])
-    }
+    stored = upsert_returning(connection, persons, rows, ["case_id", "position"], ["position", "id"])
+    ids = {row.position: row.id for row in stored}
     if len(ids) < len(rows):  # equal stored persons return nothing: look their ids up
         ids = {row.position: row.id for row in connection.execute(_PERSON_IDS, {"case_id": case_id})}
     article_rows = [
@@ -246,11 +242,6 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
         upsert(
             connection, person_articles, article_rows, ["person_id", "article", "part", "point"], count=False
         )
-
-
-def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
-    for start in range(0, len(rows), UPSERT_BATCH):
-        yield rows[start : start + UPSERT_BATCH]
 
 
 def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:

@@ -46,13 +46,13 @@ class Writer:
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in the open transaction; it counts as one page towards the next commit."""
-        return await asyncio.wrap_future(self.submit(work, writes=True))
+        return await asyncio.wrap_future(self._submit(work, writes=True))
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` on the writer's connection: it sees every page written so far, committed or not."""
-        return await asyncio.wrap_future(self.submit(work, writes=False))
+        return await asyncio.wrap_future(self._submit(work, writes=False))
 
-    def submit(self, work: Callable[[Connection], T], *, writes: bool = True) -> Future[T]:
+    def _submit(self, work: Callable[[Connection], T], *, writes: bool = True) -> Future[T]:
         future: Future[T] = Future()
         self._queue.put((work, writes, future))
         return future
@@ -71,10 +71,10 @@ class Writer:
                 try:
                     item = self._queue.get(timeout=self.max_delay) if pages else self._queue.get()
                 except queue.Empty:
-                    pages = self._commit(connection)
+                    pages = self._commit(connection, pages)
                     continue
                 if item is _STOP:
-                    self._commit(connection)
+                    self._commit(connection, pages)
                     return
                 work, writes, future = item
                 if not future.set_running_or_notify_cancel():
@@ -98,12 +98,12 @@ class Writer:
                     or pages >= self.max_pages
                     or time.monotonic() - opened >= self.max_delay
                 ):
-                    pages = self._commit(connection)
+                    pages = self._commit(connection, pages)
                 future.set_result(result)
 
-    def _commit(self, connection: Connection) -> int:
-        """Commit the open transaction (if any); the writes now open: none."""
+    def _commit(self, connection: Connection, pages: int) -> int:
+        """Commit the open transaction (if any) holding ``pages`` writes; the writes now open: none."""
         if connection.in_transaction():
             connection.commit()
-            self.commits += 1
+            self.commits += pages > 0  # transactions that wrote pages, not reads between them
         return 0

@@ -76,31 +76,40 @@ def upsert_returning(
     touch: Mapping[str, Any] | None = None,
     fill: Mapping[str, Any] | None = None,
 ) -> list[Row[Any]]:
-    """:func:`upsert` of at most :data:`BATCH` rows in one statement, returning the ``returning`` columns
-    of the rows inserted or really changed (an equal stored row returns nothing).
+    """:func:`upsert` (one statement per :data:`BATCH` rows), returning the ``returning`` columns of the
+    rows inserted or really changed (an equal stored row returns nothing).
 
     ``fill`` holds columns set on insert, and on update only where the stored value is still NULL (e.g. the
     run that first saw a case); like ``touch``, they are not compared.
     """
-    if not rows:
-        return []
-    if len(rows) > BATCH:
-        raise ValueError(f"upsert_returning takes at most {BATCH} rows")
     extra = {**(touch or {}), **(fill or {})}
     batch = [{**row, **extra} for row in rows]
-    columns = tuple(batch[0])
-    if any(tuple(row) != columns for row in batch):
-        raise ValueError("every row of one upsert must have the same columns")
+    if not batch:
+        return []
     statement = _statement(
         connection.dialect.name,
         table,
-        columns,
+        _columns(batch, key),
         tuple(key),
         frozenset(touch or ()),
         tuple(returning),
         frozenset(fill or ()),
     )
-    return list(connection.execute(statement, batch).all())
+    stored: list[Row[Any]] = []
+    for start in range(0, len(batch), BATCH):
+        stored += connection.execute(statement, batch[start : start + BATCH]).all()
+    return stored
+
+
+def _columns(batch: list[dict[str, Any]], key: Sequence[str]) -> tuple[str, ...]:
+    """The one shape of the rows of an upsert, which must hold the key."""
+    columns = tuple(batch[0])
+    if any(tuple(row) != columns for row in batch):
+        raise ValueError("every row of one upsert must have the same columns")
+    missing = [k for k in key if k not in columns]
+    if missing:
+        raise ValueError(f"rows lack key column(s) {missing}")
+    return columns
 
 
 def _upsert_batch(
@@ -111,16 +120,11 @@ def _upsert_batch(
     touched: set[str],
     count: bool,
 ) -> UpsertResult:
-    columns = list(batch[0])
-    if any(list(row) != columns for row in batch):
-        raise ValueError("every row of one upsert must have the same columns")
-    missing = [k for k in key if k not in columns]
-    if missing:
-        raise ValueError(f"rows lack key column(s) {missing}")
+    columns = _columns(batch, key)
     # Rows repeated within the batch: the last one wins, as a sequence of single upserts would do.
     unique = {tuple(row[k] for k in key): row for row in batch}
     rows = list(unique.values())
-    statement = _statement(connection.dialect.name, table, tuple(columns), tuple(key), frozenset(touched))
+    statement = _statement(connection.dialect.name, table, columns, tuple(key), frozenset(touched))
     if not count:
         changed = len(connection.execute(statement, rows).all())
         return UpsertResult(updated=changed, unchanged=len(rows) - changed)
