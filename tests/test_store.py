@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 
 from warduty.courts import load_registry
 from warduty.store import (
@@ -16,6 +16,7 @@ from warduty.store import (
     migrate,
     sync_courts,
     upsert,
+    upsert_quietly,
 )
 from warduty.store.schema import acts, cases, courts, metadata, runs
 
@@ -120,25 +121,34 @@ def test_unusable_urls_give_clear_errors() -> None:
         make_engine("mysql://root@127.0.0.1/test")
 
 
-def test_upsert_without_counting_still_skips_equal_rows(engine: Engine) -> None:
+def test_quiet_upsert_inserts_updates_and_leaves_equal_rows_alone(engine: Engine) -> None:
     migrate(engine)
     key = ["court_code", "docket", "case_number"]
     with engine.begin() as connection:
         sync_courts(connection, load_registry())
-        first = upsert(connection, cases, [_case("1-1/2024"), _case("1-2/2024")], key, count=False)
-        again = upsert(
+        upsert_quietly(connection, cases, [_case("1-1/2024"), _case("1-2/2024")], key)
+        postgres = connection.dialect.name == "postgresql"
+        versions = "xmin::text" if postgres else "NULL"  # the writing transaction, where the backend tells
+        before = dict(connection.execute(text(f"SELECT case_number, {versions} FROM cases")).all())
+    with engine.begin() as connection:
+        upsert_quietly(
             connection,
             cases,
-            [_case("1-1/2024"), _case("1-2/2024", result="Вынесен ПРИГОВОР")],
+            # the same key twice in one call: the last row wins, as single upserts in turn would leave it
+            [_case("1-1/2024"), _case("1-2/2024", result="x"), _case("1-2/2024", result="Вынесен ПРИГОВОР")],
             key,
-            count=False,
         )
+        upsert_quietly(connection, cases, [], key)  # nothing to do is no statement and no error
+        after = dict(connection.execute(text(f"SELECT case_number, {versions} FROM cases")).all())
         stored = {
             r.case_number: r.result for r in connection.execute(select(cases.c.case_number, cases.c.result))
         }
-    assert (first.updated, first.unchanged) == (2, 0)  # inserts and updates are not told apart
-    assert (again.updated, again.unchanged) == (1, 1)
     assert stored == {"1-1/2024": None, "1-2/2024": "Вынесен ПРИГОВОР"}
+    assert after["1-1/2024"] == before["1-1/2024"]  # the equal row was not rewritten
+    if postgres:
+        assert after["1-2/2024"] != before["1-2/2024"]
+    with engine.begin() as connection, pytest.raises(ValueError, match="same columns"):
+        upsert_quietly(connection, cases, [_case("1-3/2024"), {**_case("1-4/2024"), "judge": "И."}], key)
 
 
 def test_upsert_compares_json_columns_by_value(engine: Engine) -> None:

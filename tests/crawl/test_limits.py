@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import re
 import socket
 import threading
 import time
@@ -13,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.crawl.scripted_server import Reply, ScriptedServer
 from tests.reference import read_page
@@ -25,7 +28,15 @@ from warduty.jobs import new_crawler
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
-from warduty.sudrf import PageFormatError, PageState, classify_page, parse_card, parse_document, parse_listing
+from warduty.sudrf import (
+    PageFormatError,
+    PageState,
+    classify_page,
+    markup,
+    parse_card,
+    parse_document,
+    parse_listing,
+)
 from warduty.sudrf.markup import MAX_DEPTH, nesting_depth
 
 COURT_URL = "https://gvs--spb.sudrf.ru/modules.php?name=sud_delo&name_op=r"
@@ -133,6 +144,44 @@ def test_court_pages_stay_far_below_the_depth_cap() -> None:
     assert nesting_depth(_deep(100)) == 102  # with html and body
     assert nesting_depth(_deep(10 * MAX_DEPTH)) == MAX_DEPTH + 1  # counting stops past the cap
     assert nesting_depth("<p>" * 10_000 + "<br>" * 10_000 + "<td>" * 10_000) == 0  # closed by the builder
+
+
+def _depth_by_the_rule(html: str) -> int:
+    """The depth rule spelt out tag by tag, as the module describes it (the scan learns spellings)."""
+    depth = deepest = 0
+    for close, name in re.findall(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)", html):
+        if name.lower() in markup._NOT_NESTING:
+            continue
+        depth = max(0, depth - 1) if close else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_PIECES = [
+    "<div>",
+    "</div>",
+    "<DIV class=x>",
+    "</Div>",
+    "<p>",
+    "</P>",
+    "<td>",
+    "<br/>",
+    "< div>",
+    "<ul>",
+    "</ul>",
+]
+
+
+@given(st.lists(st.sampled_from([*_PIECES, "text", "<", ">", "</>"]), max_size=80))
+def test_the_depth_scan_follows_the_rule_whatever_the_spelling(pieces: list[str]) -> None:
+    html = "".join(pieces)
+    assert nesting_depth(html, limit=10**9) == _depth_by_the_rule(html)
+
+
+def test_many_tag_spellings_do_not_grow_the_scan_without_bound() -> None:
+    html = "".join(f"<x{n}>" for n in range(3 * markup._MAX_SPELLINGS))
+    assert nesting_depth(html, limit=10**9) == 3 * markup._MAX_SPELLINGS
+    assert len(markup._STEPS) <= markup._MAX_SPELLINGS
 
 
 def test_a_page_too_large_is_an_issue_and_the_crawl_goes_on(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from warduty.crawl.client import FetchResult
 from warduty.crawl.frontier import TaskKind, TaskSpec
 from warduty.crawl.plan import Window
 from warduty.store.schema import acts, cases, events, fetches, person_articles, persons, searches
-from warduty.store.upsert import insert_for, upsert, upsert_returning
+from warduty.store.upsert import insert_for, upsert_quietly, upsert_returning
 from warduty.sudrf.records import CardAct, CaseCard, Document, Listing, ListingRow
 from warduty.sudrf.urls import DOCKET, Search, query_params, search_url
 
@@ -239,9 +239,7 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
         for ref in person.articles
     ]
     if article_rows:
-        upsert(
-            connection, person_articles, article_rows, ["person_id", "article", "part", "point"], count=False
-        )
+        upsert_quietly(connection, person_articles, article_rows, ["person_id", "article", "part", "point"])
 
 
 def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:
@@ -261,7 +259,7 @@ def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:
         for position, event in enumerate(card.events, start=1)
     ]
     if rows:
-        upsert(connection, events, rows, ["case_id", "position"], count=False)
+        upsert_quietly(connection, events, rows, ["case_id", "position"])
 
 
 def act_kind(title: str) -> str:
@@ -301,7 +299,7 @@ def _store_acts(
             to_fetch.append((position, act.url))
         by_columns.setdefault(tuple(values), []).append(values)
     for rows in by_columns.values():  # one upsert takes rows of one shape
-        upsert(connection, acts, rows, ["case_id", "position"], count=False)
+        upsert_quietly(connection, acts, rows, ["case_id", "position"])
     return to_fetch
 
 

@@ -10,7 +10,7 @@ from warduty.store.db import (
     require_writable,
 )
 from warduty.store.registry import sync_courts
-from warduty.store.upsert import UpsertResult, upsert
+from warduty.store.upsert import UpsertResult, upsert, upsert_quietly
 
 __all__ = [
     "DatabaseError",
@@ -23,4 +23,5 @@ __all__ = [
     "require_writable",
     "sync_courts",
     "upsert",
+    "upsert_quietly",
 ]

@@ -46,24 +46,35 @@ def upsert(
     key: Sequence[str],
     *,
     touch: Mapping[str, Any] | None = None,
-    count: bool = True,
 ) -> UpsertResult:
     """Insert rows, or update the stored row with the same ``key`` where any compared value differs.
 
     ``touch`` holds columns set only when a row is inserted or really changes (e.g. ``changed_run``);
-    they are not compared. Every row must have the same columns. With ``count=False`` the stored keys are
-    not looked up first, so inserts and updates are not told apart: ``updated`` holds both.
+    they are not compared. Every row must have the same columns.
     """
     total = UpsertResult()
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append({**row, **(touch or {})})
         if len(batch) >= BATCH:
-            total += _upsert_batch(connection, table, batch, key, set(touch or ()), count)
+            total += _upsert_batch(connection, table, batch, key, set(touch or ()))
             batch = []
     if batch:
-        total += _upsert_batch(connection, table, batch, key, set(touch or ()), count)
+        total += _upsert_batch(connection, table, batch, key, set(touch or ()))
     return total
+
+
+def upsert_quietly(
+    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]], key: Sequence[str]
+) -> None:
+    """:func:`upsert` for a caller that need not know what changed: one executemany of a statement
+    that returns nothing, so neither the stored keys nor the changed rows are read back (the crawler's
+    events, acts and article references of every card)."""
+    if not rows:
+        return
+    unique = list({tuple(row[k] for k in key): row for row in rows}.values())  # the last one wins
+    columns = _columns(unique, key)
+    connection.execute(_statement(connection.dialect.name, table, columns, tuple(key), quiet=True), unique)
 
 
 def upsert_returning(
@@ -101,7 +112,7 @@ def upsert_returning(
     return stored
 
 
-def _columns(batch: list[dict[str, Any]], key: Sequence[str]) -> tuple[str, ...]:
+def _columns(batch: Sequence[Mapping[str, Any]], key: Sequence[str]) -> tuple[str, ...]:
     """The one shape of the rows of an upsert, which must hold the key."""
     columns = tuple(batch[0])
     if any(tuple(row) != columns for row in batch):
@@ -118,16 +129,12 @@ def _upsert_batch(
     batch: list[dict[str, Any]],
     key: Sequence[str],
     touched: set[str],
-    count: bool,
 ) -> UpsertResult:
     columns = _columns(batch, key)
     # Rows repeated within the batch: the last one wins, as a sequence of single upserts would do.
     unique = {tuple(row[k] for k in key): row for row in batch}
     rows = list(unique.values())
     statement = _statement(connection.dialect.name, table, columns, tuple(key), frozenset(touched))
-    if not count:
-        changed = len(connection.execute(statement, rows).all())
-        return UpsertResult(updated=changed, unchanged=len(rows) - changed)
     key_cols = [table.c[k] for k in key]
     if len(unique) == 1:
         (only,) = unique
@@ -149,12 +156,15 @@ def _statement(
     table: Table,
     columns: tuple[str, ...],
     key: tuple[str, ...],
-    touched: frozenset[str],
+    touched: frozenset[str] = frozenset(),
     returning: tuple[str, ...] = (),
     filled: frozenset[str] = frozenset(),
+    *,
+    quiet: bool = False,
 ) -> Any:
     """INSERT .. ON CONFLICT DO UPDATE (only rows whose compared values differ) .. RETURNING the key (or
-    ``returning``). ``filled`` columns are updated only where the stored value is NULL."""
+    ``returning``; nothing when ``quiet``). ``filled`` columns are updated only where the stored value is
+    NULL."""
     statement = insert_for(dialect, table)
     excluded = statement.excluded
     key_cols = [table.c[k] for k in key]
@@ -169,6 +179,8 @@ def _statement(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=key_cols)
+    if quiet:
+        return statement
     return statement.returning(*([table.c[c] for c in returning] or key_cols))
 
 
