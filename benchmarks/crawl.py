@@ -7,9 +7,10 @@ interval): no polite crawler can finish sooner. Run:
     .venv/bin/python benchmarks/crawl.py [--scale 0.1] [--host-interval 0.05] [--global-interval 0.004]
 
 ``--cpu`` measures instead the crawler's CPU per page (its whole process: event loop, writer and archive
-threads) and the CPU of parsing the same pages alone, re-read from the run's WARC archive (each page's
-own parser: listing, card, or document with the verdict reader, classified and decoded before the clock
-starts), and their ratio. ``--against DIR`` runs the same measurement, in the same script run, on
+threads) and the CPU of reading the same pages alone, re-read from the run's WARC archive (each body
+decoded to text and given to its page's own parser: listing, card, or document with the verdict reader;
+classified before the clock starts, as the crawler knows from its task which parser a page needs), and
+their ratio. ``--against DIR`` runs the same measurement, in the same script run, on
 another checkout (e.g. ``git worktree add /tmp/base-perf <sha>``) and prints the ratios new/old:
 
     .venv/bin/python benchmarks/crawl.py --cpu [--scale 0.05] [--against /tmp/base-perf] [--rounds 3]
@@ -94,7 +95,8 @@ def _prepared_crawler(
 
 
 def parse_only(archive: Path) -> tuple[int, float]:
-    """(pages, CPU seconds) of parsing every archived response of a run the way the crawler reads it."""
+    """(pages, CPU seconds) of reading every archived response of a run the way the crawler reads it: the
+    body decoded to text, then its page's own parser (the verdict reader on act texts included)."""
     from warduty.crawl.archive import iter_run
     from warduty.sudrf.card import parse_card
     from warduty.sudrf.document import parse_document
@@ -103,13 +105,17 @@ def parse_only(archive: Path) -> tuple[int, float]:
     from warduty.sudrf.pages import PageState, classify_page
     from warduty.sudrf.verdict import extract_verdict
 
-    # Read and classified before the clock starts: the parse-only cost is each page's own parser alone.
+    # Read from the archive and classified before the clock starts: which parser a page needs is known
+    # to the crawler from its task (a card task's page is recognised by a marker, not a classification).
     pages = []
     for response in iter_run(archive):
-        html = decode_page(response.body, charset_of(response.content_type))
-        pages.append((classify_page(html), html, response.url))
+        charset = charset_of(response.content_type)
+        pages.append(
+            (classify_page(decode_page(response.body, charset)), response.body, charset, response.url)
+        )
     started = time.process_time()
-    for state, html, url in pages:
+    for state, body, charset, url in pages:
+        html = decode_page(body, charset)
         if state is PageState.RESULTS:
             parse_listing(html, base_url=url)
         elif state is PageState.CARD:

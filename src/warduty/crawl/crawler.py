@@ -327,7 +327,9 @@ class Crawler:
         processor = self._processor(run_id, options)
         archive = WarcArchive(self.data_dir / "archive", run_id, relative_to=self.data_dir)
         reports = {court.code: CourtReport() for court in courts}
-        writer = Writer(self.engine)
+        writer = Writer(
+            self.engine, before_commit=processor.later.flush, after_rollback=processor.later.discard
+        )
         try:
             async with HttpClient(self.client_options, archive=archive) as client:
                 context = RunContext(run_id, options, client, frontier, processor, writer)

@@ -22,7 +22,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, select, update
 
 from warduty.courts import Court
 from warduty.crawl.client import FetchResult
@@ -146,6 +146,32 @@ def touch_seen(
         )
 
 
+class ChildRows:
+    """The rows of cards' children (persons' articles, events, acts), gathered over the pages of one
+    transaction and upserted together before it commits: one statement per table and transaction, where
+    each card took three. Their parents (cases, persons) are written at once, so the ids are known.
+    Whoever commits flushes first (the crawl's writer, ``reparse``); whoever rolls back discards; a read of
+    these tables inside the transaction flushes first."""
+
+    def __init__(self) -> None:
+        # (table, key, columns) -> key values -> row
+        self._rows: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], dict[tuple[Any, ...], Any]] = {}
+
+    def add(self, table: Table, key: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            # Grouped by shape (one upsert takes rows of one shape); a later row with the same key replaces
+            # the earlier one, as a later upsert would.
+            self._rows.setdefault((table, tuple(key), tuple(row)), {})[tuple(row[k] for k in key)] = row
+
+    def flush(self, connection: Connection) -> None:
+        pending, self._rows = self._rows, {}
+        for (table, key, _), rows in pending.items():
+            upsert_quietly(connection, table, list(rows.values()), key)
+
+    def discard(self) -> None:
+        self._rows = {}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class StoredCard:
     case_id: int
@@ -162,8 +188,10 @@ def store_card(
     card_url: str,
     fetch_id: int,
     listing: dict[str, Any],
+    later: ChildRows,
 ) -> StoredCard:
-    """Upsert a case with its persons, articles, events and acts; ``listing`` holds listing-only fields."""
+    """Upsert a case with its persons, and its persons' articles, events and acts into ``later``;
+    ``listing`` holds listing-only fields."""
     values = {
         **case_key(court_code, docket, card.case_number),
         "uid": card.uid,
@@ -200,13 +228,13 @@ def store_card(
         key = case_key(court_code, docket, card.case_number)
         case_id = int(connection.execute(_CASE_ID, key).scalar_one())
         connection.execute(_MARK_CARD, {"case_id": case_id, "run_id": run_id, "fetch_id": fetch_id})
-    _store_persons(connection, case_id, card)
-    _store_events(connection, case_id, card)
-    to_fetch = _store_acts(connection, case_id, card.acts, fetch_id)
+    _store_persons(connection, case_id, card, later)
+    _store_events(case_id, card, later)
+    to_fetch = _store_acts(connection, case_id, card.acts, fetch_id, later)
     return StoredCard(case_id=case_id, acts_to_fetch=tuple(to_fetch))
 
 
-def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None:
+def _store_persons(connection: Connection, case_id: int, card: CaseCard, later: ChildRows) -> None:
     rows = [
         {
             "case_id": case_id,
@@ -238,11 +266,10 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard) -> None
         for position, person in enumerate(card.persons, start=1)
         for ref in person.articles
     ]
-    if article_rows:
-        upsert_quietly(connection, person_articles, article_rows, ["person_id", "article", "part", "point"])
+    later.add(person_articles, ["person_id", "article", "part", "point"], article_rows)
 
 
-def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:
+def _store_events(case_id: int, card: CaseCard, later: ChildRows) -> None:
     rows = [
         {
             "case_id": case_id,
@@ -258,8 +285,7 @@ def _store_events(connection: Connection, case_id: int, card: CaseCard) -> None:
         }
         for position, event in enumerate(card.events, start=1)
     ]
-    if rows:
-        upsert_quietly(connection, events, rows, ["case_id", "position"])
+    later.add(events, ["case_id", "position"], rows)
 
 
 def act_kind(title: str) -> str:
@@ -270,17 +296,18 @@ def act_kind(title: str) -> str:
 
 
 def _store_acts(
-    connection: Connection, case_id: int, card_acts: tuple[CardAct, ...], fetch_id: int
+    connection: Connection, case_id: int, card_acts: tuple[CardAct, ...], fetch_id: int, later: ChildRows
 ) -> list[tuple[int, str]]:
     # Stored texts matter only for acts the card links to without showing them: no query otherwise.
     needs_stored = any(act.url and not act.text for act in card_acts)
+    if needs_stored:
+        later.flush(connection)
     existing = (
         {r.position: r for r in connection.execute(_STORED_ACTS, {"case_id": case_id})}
         if needs_stored
         else {}
     )
     to_fetch: list[tuple[int, str]] = []
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for position, act in enumerate(card_acts, start=1):
         stored = existing.get(position)
         values: dict[str, Any] = {
@@ -297,9 +324,7 @@ def _store_acts(
             pass  # the text was fetched before; keep it
         elif act.url:
             to_fetch.append((position, act.url))
-        by_columns.setdefault(tuple(values), []).append(values)
-    for rows in by_columns.values():  # one upsert takes rows of one shape
-        upsert_quietly(connection, acts, rows, ["case_id", "position"])
+        later.add(acts, ["case_id", "position"], [values])
     return to_fetch
 
 
@@ -380,6 +405,7 @@ class Processor:
     recent_from: date | None = None  # windows reaching past this date are always read in full
     period: Window | None = None  # the run's whole receipt-date range (for control searches)
     listings_by_card: dict[str, dict[str, Any]] = field(default_factory=dict)
+    later: ChildRows = field(default_factory=ChildRows)  # flushed by whoever commits the transaction
 
     def search_page(
         self, connection: Connection, court: Court, ref: SearchRef, listing: Listing, fetch_id: int
@@ -521,6 +547,7 @@ class Processor:
             card_url=url,
             fetch_id=fetch_id,
             listing=info,
+            later=self.later,
         )
         children = [
             TaskSpec(TaskKind.DOC, court.code, doc_url, {"case_id": stored.case_id, "position": position})
@@ -543,6 +570,7 @@ class Processor:
         act: dict[str, Any] | None,
     ) -> ProcessOutcome:
         """Store an act's text with the facts read from it (``verdict``, the verdict reader's JSON)."""
+        self.later.flush(connection)  # the act's row may still wait there
         if act is None:
             found = connection.execute(
                 select(acts.c.case_id, acts.c.position).where(acts.c.doc_url == url).limit(1)

@@ -135,4 +135,5 @@ def _replay(
                 processor.empty_search(connection, court, ref)
             else:
                 processor.search_page(connection, court, ref, page.listing, fetch_id)
+        processor.later.flush(connection)  # a page a transaction: its held-back rows go with it
     return "used"

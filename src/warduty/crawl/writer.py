@@ -11,12 +11,15 @@ A killed crawl loses at most the pages of the open transaction: their tasks are 
 database and a resumed run fetches them again (the archive then holds them twice, as for any retry).
 When a page's function raises, the open transaction is rolled back: the pages before it in the same
 transaction become pending again, so the next ``pending`` read hands them out once more. The exception
-goes to the caller of that page.
+goes to the caller of that page. Rows the pages' functions hold back to write together (``before_commit``:
+the cards' events, acts and article references) are written just before the commit, inside the same
+transaction; a failure there goes to the page whose function ended the transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 import time
@@ -27,6 +30,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _STOP = object()
 
@@ -34,8 +38,18 @@ _STOP = object()
 class Writer:
     """Runs functions of a connection on one thread, in transactions of up to ``max_pages`` writes."""
 
-    def __init__(self, engine: Engine, *, max_pages: int = 64, max_delay: float = 0.5) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_pages: int = 64,
+        max_delay: float = 0.5,
+        before_commit: Callable[[Connection], None] = lambda _connection: None,
+        after_rollback: Callable[[], None] = lambda: None,
+    ) -> None:
         self.engine = engine
+        self.before_commit = before_commit  # writes what the pages' functions held back for the commit
+        self.after_rollback = after_rollback
         self.max_pages = max_pages
         self.max_delay = max_delay
         self.commits = 0
@@ -71,10 +85,10 @@ class Writer:
                 try:
                     item = self._queue.get(timeout=self.max_delay) if pages else self._queue.get()
                 except queue.Empty:
-                    pages = self._commit(connection, pages)
+                    pages = self._commit_between_pages(connection, pages)
                     continue
                 if item is _STOP:
-                    self._commit(connection, pages)
+                    self._commit_between_pages(connection, pages)
                     return
                 work, writes, future = item
                 if not future.set_running_or_notify_cancel():
@@ -83,27 +97,41 @@ class Writer:
                     opened = time.monotonic()
                 try:
                     result = work(connection)
-                except BaseException as exc:
-                    if connection.in_transaction():
-                        connection.rollback()
+                    pages += writes
+                    if (
+                        pages == 0  # a read between transactions: end it, not to hold a snapshot
+                        or self._queue.empty()
+                        or pages >= self.max_pages
+                        or time.monotonic() - opened >= self.max_delay
+                    ):
+                        pages = self._commit(connection, pages)
+                except BaseException as exc:  # the page's own error, or its transaction's at the commit
+                    self._roll_back(connection)
                     pages = 0
                     future.set_exception(exc)
                     continue
-                if writes:
-                    pages += 1
-                    self.writes += 1
-                if (
-                    pages == 0  # a read between transactions: end it, not to hold a snapshot
-                    or self._queue.empty()
-                    or pages >= self.max_pages
-                    or time.monotonic() - opened >= self.max_delay
-                ):
-                    pages = self._commit(connection, pages)
+                self.writes += writes
                 future.set_result(result)
 
     def _commit(self, connection: Connection, pages: int) -> int:
         """Commit the open transaction (if any) holding ``pages`` writes; the writes now open: none."""
         if connection.in_transaction():
+            self.before_commit(connection)
             connection.commit()
             self.commits += pages > 0  # transactions that wrote pages, not reads between them
         return 0
+
+    def _commit_between_pages(self, connection: Connection, pages: int) -> int:
+        """:meth:`_commit` with no page to tell of a failure: it is logged, and the transaction's pages,
+        rolled back, are pending again for the next read of the frontier."""
+        try:
+            return self._commit(connection, pages)
+        except Exception:
+            log.exception("a transaction of %d pages could not be committed; they are pending again", pages)
+            self._roll_back(connection)
+            return 0
+
+    def _roll_back(self, connection: Connection) -> None:
+        if connection.in_transaction():
+            connection.rollback()
+        self.after_rollback()
