@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, update
@@ -84,4 +85,6 @@ def rename_court(engine: Engine, code: str, name: str) -> None:
 
 
 def alert_settings(tmp_path: object, **values: Any) -> Settings:
-    return Settings(data_dir=tmp_path, alert_timeout=1.0, alert_smtp_starttls=False, **values)  # type: ignore[arg-type]
+    """Settings for alerts to local peers: plain SMTP (no STARTTLS), short timeouts, unless ``values`` say."""
+    chosen: dict[str, Any] = {"alert_timeout": 1.0, "alert_smtp_starttls": False, **values}
+    return Settings(data_dir=Path(str(tmp_path)), **chosen)

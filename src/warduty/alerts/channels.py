@@ -167,9 +167,13 @@ class EmailChannel:
 
 
 def _smtp_error(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = [f"{who} ({code} {_text(reply)})" for who, (code, reply) in exc.recipients.items()]
+        return "recipients refused: " + ", ".join(refused)
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = (
-            exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        )
-        return f"{exc.smtp_code} {text}"
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
     return str(exc) or type(exc).__name__
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
