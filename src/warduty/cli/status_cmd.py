@@ -43,7 +43,8 @@ def status_command(
         else "none yet",
     )
     table.add_row(
-        "running crawl", health.lock_holder.describe() if health.lock_holder else "none (lock free)"
+        "running crawl",
+        health.lock_holder.describe() if health.lock_holder else "none (the crawl lock is free)",
     )
     workers = health.workers
     table.add_row(
