@@ -124,9 +124,10 @@ def record_alerts(state: AlertState) -> list[Alert]:
 
 def court_unavailable(stats: Mapping[str, Any]) -> bool:
     """A court was unavailable in a run when it answered nothing usable: at least one page failed and
-    none was read (a court waiting for a captcha answer is not unavailable)."""
+    none was read. A court waiting for a captcha answer is not unavailable, nor one whose pages came
+    but were not understood (that is the "unrecognised pages" alert)."""
     read = sum(_int(stats.get(key)) for key in ("searches", "pages", "cards", "docs"))
-    return _int(stats.get("failed")) > 0 and read == 0
+    return _int(stats.get("failed")) > 0 and read == 0 and _int(stats.get("issues")) == 0
 
 
 def unavailable_alerts(state: AlertState, runs_in_a_row: int) -> list[Alert]:
