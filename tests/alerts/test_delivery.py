@@ -3,7 +3,9 @@ SMTP server (aiosmtpd); receivers that fail, hang or refuse leave the alert pend
 
 from __future__ import annotations
 
+import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,11 @@ from sqlalchemy import insert
 
 from tests.alerts.crafted import DARK, add_run, alert_settings, dark_crawl, migrated
 from tests.alerts.peers import free_port, smtp_server, url_of, webhook_receiver
+from tests.asylum.conftest import FakeServer
+from tests.asylum.test_fetch import JSONSTAT, _empty_cube
 from warduty.alerts.channels import sign, verify_signature
 from warduty.alerts.storage import deliveries, pending, recent
+from warduty.jobs import AsylumFetch, fetch_asylum
 from warduty.jobs.alerts import after_run, send_pending, send_test
 from warduty.store.schema import asylum_obs
 
@@ -183,3 +188,29 @@ def test_new_asylum_data_after_a_fetch(tmp_path: Path, changed: bool) -> None:
         assert alert.summary == "eurostat migr_asyappctzm: 2 values up to 2024-12."
     else:
         assert report.new == []
+
+
+def test_a_real_asylum_fetch_alerts_new_data_once(tmp_path: Path) -> None:
+    """``jobs.fetch_asylum`` against a local stand-in for Eurostat: the first fetch stores new values and
+    alerts; the same answers fetched again change nothing and alert nothing."""
+    engine = migrated(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    server = FakeServer()
+    server.route = lambda path, query: (
+        (200, JSONSTAT) if path.endswith("migr_asyappctzm") else (200, _empty_cube(path.rsplit("/", 1)[-1]))
+    )
+    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    thread.start()
+    job = AsylumFetch(since="2024-10", today=date(2025, 1, 20), unhcr=False, check=False,
+                      origin=server.origin, interval=0)  # fmt: skip
+    try:
+        with webhook_receiver(SECRET) as hook:
+            settings = alert_settings(tmp_path, alert_webhook_url=url_of(hook), alert_webhook_secret=SECRET)
+            first = fetch_asylum(settings, engine, job)
+            second = fetch_asylum(settings, engine, job)
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    assert first.stored.inserted > 0 and second.stored.inserted == second.stored.updated == 0
+    (received,) = hook.received
+    assert received.verified and received.body["id"] == f"asylum_data:run-{first.run_id}"
+    assert received.body["kind"] == "asylum_data" and "eurostat migr_asyappctzm" in received.body["summary"]

@@ -104,7 +104,7 @@ def test_healthz_and_status_with_the_database_up_and_down(
     response = down.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert body["status"] == "unavailable" and body["database"]["reachable"] is False
+    assert body["status"] == "unavailable" and body["ok"] is False and not body["database"]["reachable"]
     assert "127.0.0.1" in body["database"]["error"] and body["database"]["backend"] == "postgresql"
 
     monkeypatch.setenv("WARDUTY_DATA_DIR", str(tmp_path))

@@ -63,6 +63,7 @@ class Health:
     def to_dict(self) -> dict[str, Any]:
         last = self.last_success
         return {
+            "ok": self.healthy,  # the API envelope's flag (docs/web.md)
             "status": "ok" if self.healthy else "unavailable",
             "checked_at": self.checked_at.isoformat(),
             "database": {"reachable": self.database, "backend": self.backend, "error": self.error},
