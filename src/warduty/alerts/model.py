@@ -9,14 +9,6 @@ from typing import Any, Literal
 AlertKind = Literal[
     "record", "court_unavailable", "unrecognised_pages", "counter_mismatch", "asylum_data", "test"
 ]
-ALERT_KINDS: tuple[AlertKind, ...] = (
-    "record",
-    "court_unavailable",
-    "unrecognised_pages",
-    "counter_mismatch",
-    "asylum_data",
-    "test",
-)
 
 
 @dataclass(frozen=True, slots=True)

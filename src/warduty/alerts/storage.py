@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from warduty.alerts.model import ALERT_KINDS, Alert, AlertKind
+from warduty.alerts.model import Alert, AlertKind
 from warduty.store.schema import alert_deliveries, alerts
 
 SENT = "sent"
@@ -48,16 +48,25 @@ def recent(connection: Connection, limit: int = 50) -> list[Alert]:
 
 def pending(connection: Connection, channel: str, limit: int = PENDING_LIMIT) -> list[Alert]:
     """Alerts ``channel`` has not delivered (never tried, or failed), oldest first."""
+    rows = connection.execute(
+        select(alerts).where(_owed(channel)).order_by(alerts.c.created_at, alerts.c.id).limit(limit)
+    ).all()
+    return [_alert(row._mapping) for row in rows]
+
+
+def pending_count(connection: Connection, channels: Sequence[str]) -> int:
+    """How many (alert, channel) deliveries are still owed on ``channels``."""
+    return sum(
+        int(connection.execute(select(func.count()).select_from(alerts).where(_owed(c))).scalar_one())
+        for c in channels
+    )
+
+
+def _owed(channel: str) -> ColumnElement[bool]:
     sent = select(alert_deliveries.c.alert_id).where(
         and_(alert_deliveries.c.channel == channel, alert_deliveries.c.state == SENT)
     )
-    rows = connection.execute(
-        select(alerts)
-        .where(alerts.c.id.not_in(sent), alerts.c.kind != "test")
-        .order_by(alerts.c.created_at, alerts.c.id)
-        .limit(limit)
-    ).all()
-    return [_alert(row._mapping) for row in rows]
+    return alerts.c.id.not_in(sent)
 
 
 def deliveries(connection: Connection, alert_id: str) -> dict[str, tuple[str, str | None]]:
@@ -68,11 +77,6 @@ def deliveries(connection: Connection, alert_id: str) -> dict[str, tuple[str, st
         )
     ).all()
     return {str(channel): (str(state), error) for channel, state, error in rows}
-
-
-def pending_count(connection: Connection, channels: Sequence[str]) -> int:
-    """How many (alert, channel) deliveries are still owed on ``channels``."""
-    return sum(len(pending(connection, channel, limit=10_000)) for channel in channels)
 
 
 def record_delivery(connection: Connection, alert_id: str, channel: str, error: str | None) -> None:
@@ -109,7 +113,7 @@ def _alert(row: Any) -> Alert:
     created = row["created_at"]
     if created.tzinfo is None:  # SQLite keeps UTC, naive
         created = created.replace(tzinfo=UTC)
-    kind: AlertKind = row["kind"] if row["kind"] in ALERT_KINDS else "test"
+    kind = cast(AlertKind, row["kind"])
     return Alert(
         id=row["id"],
         kind=kind,
