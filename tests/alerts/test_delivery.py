@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert, update
 
 from tests.alerts.crafted import DARK, add_run, alert_settings, dark_crawl, migrated
 from tests.alerts.peers import free_port, smtp_server, url_of, webhook_receiver
 from tests.asylum.conftest import FakeServer
 from tests.asylum.test_fetch import JSONSTAT, _empty_cube
 from warduty.alerts.channels import sign, verify_signature
-from warduty.alerts.storage import deliveries, pending, recent
+from warduty.alerts.detect import detect
+from warduty.alerts.model import Alert
+from warduty.alerts.state import load_state
+from warduty.alerts.storage import claim, deliveries, pending, recent, store_new
 from warduty.jobs import AsylumFetch, fetch_asylum
 from warduty.jobs.alerts import after_run, send_pending, send_test
-from warduty.store.schema import asylum_obs
+from warduty.store.schema import alert_deliveries, asylum_obs
 
 SECRET = "s3cret-shared-with-the-receiver"
 
@@ -214,3 +217,29 @@ def test_a_real_asylum_fetch_alerts_new_data_once(tmp_path: Path) -> None:
     (received,) = hook.received
     assert received.verified and received.body["id"] == f"asylum_data:run-{first.run_id}"
     assert received.body["kind"] == "asylum_data" and "eurostat migr_asyappctzm" in received.body["summary"]
+
+
+def test_an_alert_being_sent_by_another_process_is_not_sent_twice(db_url: str, tmp_path: Path) -> None:
+    engine = migrated(db_url)
+    run = add_run(engine, statistics={"counter_mismatches": [{"court": DARK, "counter": 2, "rows": 1}]})
+    with webhook_receiver(SECRET) as hook:
+        settings = alert_settings(tmp_path, alert_webhook_url=url_of(hook), alert_webhook_secret=SECRET)
+        with engine.begin() as connection:
+            (alert,) = store_new(connection, detect_alerts_of(engine, run))
+            assert claim(connection, alert.id, "webhook")  # another worker took it and is sending it
+            assert not claim(connection, alert.id, "webhook")  # a second claim is refused
+        assert send_pending(settings, engine) == [] and hook.received == []
+        with engine.begin() as connection:  # that worker died mid-send: its claim goes stale
+            connection.execute(
+                update(alert_deliveries).values(updated_at=datetime.now(UTC) - timedelta(hours=1))
+            )
+        (delivered,) = send_pending(settings, engine)
+        assert delivered.error is None and [r.body["id"] for r in hook.received] == [alert.id]
+        with engine.begin() as connection:
+            assert not claim(connection, alert.id, "webhook")  # delivered: never taken again
+        assert send_pending(settings, engine) == []
+
+
+def detect_alerts_of(engine: Engine, run_id: int) -> list[Alert]:
+    with engine.connect() as connection:
+        return detect(load_state(connection, run_id, 3), 3)

@@ -4,10 +4,10 @@ delivered, so nothing is sent twice and a failed delivery is tried again next ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from warduty.alerts.model import Alert, AlertKind
@@ -15,6 +15,8 @@ from warduty.store.schema import alert_deliveries, alerts
 
 SENT = "sent"
 FAILED = "failed"
+SENDING = "sending"  # claimed by a process that is sending it now (two workers never send one alert twice)
+CLAIM_SECONDS = 600  # a claim older than this was left by a process that died mid-send: taken again
 PENDING_LIMIT = 100  # alerts one send takes per channel, oldest first
 
 
@@ -62,15 +64,55 @@ def pending_count(connection: Connection, channels: Sequence[str]) -> int:
     )
 
 
+def claim(connection: Connection, alert_id: str, channel: str) -> bool:
+    """Take the alert's delivery on ``channel`` for this process (True), unless it was delivered or
+    another process is sending it."""
+    now = datetime.now(UTC)
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                insert(alert_deliveries).values(
+                    alert_id=alert_id, channel=channel, state=SENDING, attempts=0, updated_at=now
+                )
+            )
+        return True
+    except IntegrityError:  # tried before: take it only from a failure or a claim gone stale
+        taken = connection.execute(
+            update(alert_deliveries)
+            .where(
+                alert_deliveries.c.alert_id == alert_id,
+                alert_deliveries.c.channel == channel,
+                or_(
+                    alert_deliveries.c.state == FAILED,
+                    and_(alert_deliveries.c.state == SENDING, alert_deliveries.c.updated_at <= _stale(now)),
+                ),
+            )
+            .values(state=SENDING, updated_at=now)
+        )
+        return taken.rowcount == 1
+
+
 def _owed(channel: str) -> ColumnElement[bool]:
-    sent = select(alert_deliveries.c.alert_id).where(
-        and_(alert_deliveries.c.channel == channel, alert_deliveries.c.state == SENT)
+    """Not delivered on ``channel``, and not being sent by a live process."""
+    done_or_busy = select(alert_deliveries.c.alert_id).where(
+        alert_deliveries.c.channel == channel,
+        or_(
+            alert_deliveries.c.state == SENT,
+            and_(
+                alert_deliveries.c.state == SENDING,
+                alert_deliveries.c.updated_at > _stale(datetime.now(UTC)),
+            ),
+        ),
     )
-    return alerts.c.id.not_in(sent)
+    return alerts.c.id.not_in(done_or_busy)
+
+
+def _stale(now: datetime) -> datetime:
+    return now - timedelta(seconds=CLAIM_SECONDS)
 
 
 def deliveries(connection: Connection, alert_id: str) -> dict[str, tuple[str, str | None]]:
-    """Per channel: the state (sent, failed) and the last error of the alert's delivery."""
+    """Per channel: the state (sent, failed, sending) and the last error of the alert's delivery."""
     rows = connection.execute(
         select(alert_deliveries.c.channel, alert_deliveries.c.state, alert_deliveries.c.error).where(
             alert_deliveries.c.alert_id == alert_id

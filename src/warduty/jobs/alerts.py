@@ -19,7 +19,7 @@ from warduty.alerts.channels import Channel, EmailChannel, WebhookChannel
 from warduty.alerts.detect import detect
 from warduty.alerts.model import Alert
 from warduty.alerts.state import load_state
-from warduty.alerts.storage import pending, recent, record_delivery, store_new
+from warduty.alerts.storage import claim, pending, recent, record_delivery, store_new
 from warduty.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -89,11 +89,12 @@ def detect_alerts(settings: Settings, engine: Engine, run_id: int) -> list[Alert
 
 def send_pending(settings: Settings, engine: Engine) -> list[Delivery]:
     """Deliver every stored alert a configured channel has not delivered yet; a failure is recorded
-    (and logged), and the alert stays pending for that channel."""
+    (and logged), and the alert stays pending for that channel. Each delivery is claimed first, so two
+    processes sending at once (queue workers) do not send one alert twice."""
     results: list[Delivery] = []
     for channel in channels(settings):
-        with engine.connect() as connection:
-            batch = pending(connection, channel.name)
+        with engine.begin() as connection:
+            batch = [a for a in pending(connection, channel.name) if claim(connection, a.id, channel.name)]
         if not batch:
             continue
         outcome = channel.send(batch)
