@@ -4,6 +4,7 @@ and with queue workers on PostgreSQL; ``warduty alerts`` on the command line."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import feedparser
@@ -24,6 +25,7 @@ from tests.alerts.crafted import (
 from tests.alerts.peers import smtp_server, url_of, webhook_receiver
 from warduty.cli import app
 from warduty.config import Settings
+from warduty.crawl.lock import CrawlLock
 from warduty.jobs.alerts import after_run
 from warduty.jobs.health import check_health
 from warduty.web import create_app
@@ -118,6 +120,14 @@ def test_healthz_and_status_with_the_database_up_and_down(
     assert "no workers" in result.output
     result = runner.invoke(app, ["status", "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["last_success"]["run"] == good
+    lock = CrawlLock(engine)  # a crawl running now: status names its process
+    lock.acquire()
+    try:
+        result = runner.invoke(app, ["status"])
+        assert f"pid {os.getpid()}" in result.output and "no run yet" in result.output
+        assert json.loads(runner.invoke(app, ["status", "--json"]).output)["crawl_lock"].startswith("pid ")
+    finally:
+        lock.release()
     monkeypatch.setenv("WARDUTY_DB", DOWN)
     result = runner.invoke(app, ["status"])
     assert result.exit_code == 1 and "is not reachable" in result.output and "Traceback" not in result.output

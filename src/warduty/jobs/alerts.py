@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from warduty.alerts.channels import Channel, EmailChannel, WebhookChannel
 from warduty.alerts.detect import detect
 from warduty.alerts.model import Alert
-from warduty.alerts.state import load_state
+from warduty.alerts.state import UnknownRunError, load_state
 from warduty.alerts.storage import claim, pending, recent, record_delivery, store_new
 from warduty.config import ConfigError, Settings
 
@@ -115,11 +115,18 @@ def after_run(settings: Settings, engine: Engine, run_id: int) -> AlertReport:
     error: str | None = None
     try:
         new = detect_alerts(settings, engine, run_id)
+    except UnknownRunError as exc:
+        error = f"alert detection after run {run_id} failed: {exc}"
+        log.warning("%s", error)
     except Exception as exc:  # an alert must never fail the run it reports on
         error = f"alert detection after run {run_id} failed: {exc}"
         log.exception("alert detection after run %s failed", run_id)
     try:
         sent = send_pending(settings, engine)
+    except ConfigError as exc:  # a channel configured by halves: say so, without a traceback
+        error = error or f"alerts not sent: {exc}"
+        log.warning("alerts not sent: %s", exc)
+        sent = []
     except Exception as exc:
         error = error or f"alert delivery after run {run_id} failed: {exc}"
         log.exception("alert delivery after run %s failed", run_id)
