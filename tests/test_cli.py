@@ -66,7 +66,7 @@ def test_db_migrate_and_status(tmp_path: Path) -> None:
     second = runner.invoke(app, ["db", "migrate"])
     assert "0 added, 0 updated, 116 unchanged" in second.stdout
     status = runner.invoke(app, ["db", "status"])
-    assert "revision: 0002" in status.stdout
+    assert "revision: 0003" in status.stdout
     assert (tmp_path / "data" / "warduty.sqlite").exists()
 
 

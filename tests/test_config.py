@@ -105,7 +105,7 @@ def test_zero_intervals_and_urls_are_allowed(tmp_path: Path) -> None:
 def _sample(name: str, default: object) -> tuple[str, str, object]:
     """A value for setting ``name`` other than its default: as TOML, as an environment value, as read."""
     if isinstance(default, bool):
-        return "true", "yes", True
+        return ("false", "no", False) if default else ("true", "yes", True)
     if isinstance(default, int):
         return "7", "7", 7
     if isinstance(default, float):
@@ -119,7 +119,7 @@ def _sample(name: str, default: object) -> tuple[str, str, object]:
             {"court.example": "/etc/ca.pem", "b.example": "/b.pem"},
         )
     text = "socks5://127.0.0.1:1080" if name == "proxy" else "http://127.0.0.1:8080"
-    if name not in ("proxy", "sudrf_origin"):
+    if name not in ("proxy", "sudrf_origin", "alert_webhook_url", "alert_base_url"):
         text = f"value of {name}"
     return f'"{text}"', text, text
 

@@ -103,6 +103,41 @@ class Settings:
         },
     )
 
+    # -- alerts (warduty.alerts; docs/alerts.md) --------------------------------------------------------
+    alert_unavailable_runs: int = field(
+        default=3, metadata=_about("alert when a court answers nothing in this many crawls in a row")
+    )
+    alert_base_url: str = field(
+        default="",
+        metadata=_about(
+            "the dashboard's public address, for the links in webhook and e-mail alerts", shown="—"
+        ),
+    )
+    alert_webhook_url: str = field(
+        default="", metadata=_about("POST each alert as signed JSON here", shown="— (off)")
+    )
+    alert_webhook_secret: str = field(
+        default="", metadata=_about("shared secret of the webhook's HMAC-SHA256 signature", shown="—")
+    )
+    alert_smtp_host: str = field(
+        default="", metadata=_about("SMTP server that sends alert e-mails", shown="— (off)")
+    )
+    alert_smtp_port: int = field(default=587, metadata=_about("its port (465: SMTPS)"))
+    alert_smtp_starttls: bool = field(
+        default=True, metadata=_about("upgrade the SMTP connection with STARTTLS")
+    )
+    alert_smtp_user: str = field(
+        default="", metadata=_about("SMTP login, if the server wants one", shown="—")
+    )
+    alert_smtp_password: str = field(default="", metadata=_about("SMTP password", shown="—"))
+    alert_email_from: str = field(default="", metadata=_about("the alert e-mails' From address", shown="—"))
+    alert_email_to: str = field(
+        default="", metadata=_about("recipients of alert e-mails, comma-separated", shown="—")
+    )
+    alert_timeout: float = field(
+        default=10.0, metadata=_about("seconds a webhook or SMTP server may take to answer")
+    )
+
     @property
     def database_url(self) -> str:
         if self.db:
@@ -112,11 +147,13 @@ class Settings:
 
 # Numbers that must be above zero; every other number may be zero (no pause between requests, as
 # against the replica) but never negative, NaN or infinite.
-_POSITIVE = frozenset({"timeout", "max_page_bytes"})
+_POSITIVE = frozenset({"timeout", "max_page_bytes", "alert_timeout", "alert_smtp_port"})
 # Settings that are URLs, with the schemes each accepts (empty means unset).
 _URL_SCHEMES = {
     "sudrf_origin": ("http", "https"),
     "proxy": ("http", "https", "socks5", "socks5h"),
+    "alert_webhook_url": ("http", "https"),
+    "alert_base_url": ("http", "https"),
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

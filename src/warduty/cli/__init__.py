@@ -21,5 +21,7 @@ from warduty.cli import export_cmd as _export_cmd  # noqa: F401  isort: skip
 from warduty.cli import release_cmd as _release_cmd  # noqa: F401  isort: skip
 from warduty.cli import serve_cmd as _serve_cmd  # noqa: F401  isort: skip
 from warduty.cli import check_cmd as _check_cmd  # noqa: F401  isort: skip
+from warduty.cli import alerts_cmd as _alerts_cmd  # noqa: F401  isort: skip
+from warduty.cli import status_cmd as _status_cmd  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

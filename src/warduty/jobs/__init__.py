@@ -4,6 +4,7 @@ The CLI, the web admin, the demo, the tests and the benchmarks call these; none 
 a client or a crawler by hand. Nothing here prints: progress goes to the callbacks a caller passes.
 """
 
+from warduty.jobs.alerts import AlertReport, after_run
 from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, fetch_asylum
 from warduty.jobs.crawl import (
     client_options,
@@ -16,9 +17,11 @@ from warduty.jobs.outputs import export, release, write_briefing
 from warduty.jobs.store import OpenedStore, open_store, prepare_store, require_database
 
 __all__ = [
+    "AlertReport",
     "AsylumFetch",
     "AsylumFetchFailed",
     "OpenedStore",
+    "after_run",
     "client_options",
     "default_solver",
     "export",

@@ -17,6 +17,7 @@ from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunRepor
 from warduty.crawl.lock import CrawlLock
 from warduty.crawl.ocr import OcrSolver, ocr_available
 from warduty.crawl.reparse import ReparseReport, reparse
+from warduty.jobs.alerts import after_run
 from warduty.jobs.store import open_store, prepare_store
 from warduty.store import make_engine, require_writable
 
@@ -71,7 +72,8 @@ def run_crawl(
 
     Takes the crawl lock first: raises :class:`~warduty.crawl.lock.CrawlLocked` at once, before
     migrating, when another crawl holds the database. Then migrates, loads the courts, calls
-    ``on_start`` with the number of courts to visit, and crawls, calling ``on_progress`` per page."""
+    ``on_start`` with the number of courts to visit, and crawls, calling ``on_progress`` per page.
+    Then, with the lock released, detects and sends the run's alerts (``jobs.alerts.after_run``)."""
     engine = engine or make_engine(settings.database_url)
     require_writable(engine)
     lock = CrawlLock(engine)
@@ -89,9 +91,11 @@ def run_crawl(
         )
         if on_start is not None:
             on_start(len(courts_to_crawl(registry, options)))
-        return asyncio.run(crawler.run(options, lock))
+        report = asyncio.run(crawler.run(options, lock))
     finally:
         lock.release()
+    after_run(settings, engine, report.run_id)  # alerts: never raises, never fails the crawl
+    return report
 
 
 def reparse_archive(database_url: str, archive_root: Path, data_dir: Path) -> ReparseReport:

@@ -69,6 +69,11 @@ def shift(month: str, months: int) -> str:
     return month_at(month_index(month) + months)
 
 
+def briefing_month(as_of: date) -> str:
+    """The newest month that has ended by ``as_of`` (the month a briefing as of that day is about)."""
+    return month_of(as_of) if last_day(month_of(as_of)) == as_of else shift(month_of(as_of), -1)
+
+
 def months_between(first: str, last: str) -> int:
     """How many months ``last`` comes after ``first`` (negative when earlier)."""
     return month_index(last) - month_index(first)

@@ -243,3 +243,31 @@ searches = Table(
         "run_id", "court_code", "article", "received_from", "received_to", name="uq_searches_window"
     ),
 )
+
+# -- alerts (warduty.alerts): what was noticed after a run, and which channel has delivered it ---------
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(128), primary_key=True),  # stable: the same event never makes a second alert
+    Column("kind", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("link", Text, nullable=False),  # the evidence: a path of the dashboard/API (or a full URL)
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("details", JSON),
+    Index("ix_alerts_created", "created_at"),
+)
+
+# One row per alert and push channel (webhook, email): "sent", or "failed" with the error (retried later).
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("alert_id", String(128), ForeignKey("alerts.id"), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("state", String(16), nullable=False),  # sent, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

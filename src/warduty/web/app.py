@@ -18,6 +18,8 @@ from warduty.config import ConfigError, Settings
 from warduty.privacy.pseudonym import pseudonymiser
 from warduty.store import make_engine
 from warduty.web import admin, api, embed, pages
+from warduty.web import feed as alert_feed  # issue 14: alerts and health
+from warduty.web import health as health_check
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, error
 from warduty.web.security import (
@@ -99,6 +101,8 @@ def create_app(
     application.include_router(admin.page_router)
     application.include_router(embed.router)
     application.include_router(pages.router)
+    application.include_router(alert_feed.router)
+    application.include_router(health_check.router)
     application.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(application)
     # Outermost first: the real client, headers on everything, then the rate limit, then the body size.

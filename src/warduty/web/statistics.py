@@ -43,7 +43,8 @@ from warduty.stats.figures import (
     lag_distributions,
     month_filters,
 )
-from warduty.stats.months import Lang, first_day, in_month, last_day, month_of, month_range, shift
+from warduty.stats.months import Lang, first_day, in_month, month_of, month_range
+from warduty.stats.months import briefing_month as briefing_month  # the web's name for it
 from warduty.stats.nowcast import recent_nowcasts
 from warduty.stats.records import first_above_phrase, number, record_phrase
 
@@ -131,11 +132,6 @@ class SeriesPoint:
 
 
 SERIES_COLUMNS = ("month", "group", "count", "incomplete", "estimate", "low", "high")
-
-
-def briefing_month(as_of: date) -> str:
-    """The newest month that has ended by ``as_of`` (the month a briefing as of that day is about)."""
-    return month_of(as_of) if last_day(month_of(as_of)) == as_of else shift(month_of(as_of), -1)
 
 
 def series_points(
