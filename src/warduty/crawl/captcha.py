@@ -1,4 +1,5 @@
-"""Captcha answers: from an external command, from a person at the terminal, or not at all (defer).
+"""Captcha answers: from an external command, from a person at the terminal, from the first of several
+solvers that has one, or not at all (defer). The OCR is in ``warduty.crawl.ocr``.
 
 Answers are reused per region while valid: the court sites accept one solved captcha for every court of
 a region for some hours.
@@ -24,6 +25,21 @@ class CaptchaSolver(Protocol):
     def solve(self, image: bytes, court: Court, rejected: Sequence[str] = ()) -> str | None:
         """The digits in the image, or None to give up on this court for now. ``rejected``: answers to
         this same image the site has already refused (the crawler asks at most twice per captcha)."""
+
+
+class FirstAnswer:
+    """Asks its solvers in turn and takes the first answer: e.g. the OCR, then a person where the OCR
+    finds no reading it has not given already."""
+
+    def __init__(self, *solvers: CaptchaSolver) -> None:
+        self.solvers = solvers
+
+    def solve(self, image: bytes, court: Court, rejected: Sequence[str] = ()) -> str | None:
+        for solver in self.solvers:
+            answer = solver.solve(image, court, rejected)
+            if answer:
+                return answer
+        return None
 
 
 class CommandSolver:

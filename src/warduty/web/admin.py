@@ -24,9 +24,10 @@ from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
 from warduty.courts import Court, UnknownCourtError, load_registry
+from warduty.crawl.captcha import CaptchaSolver, FirstAnswer
 from warduty.crawl.crawler import CrawlOptions, ProgressEvent
 from warduty.crawl.lock import CrawlLocked
-from warduty.jobs import run_crawl
+from warduty.jobs import default_solver, run_crawl
 from warduty.law import WATCHED_ARTICLES
 from warduty.web.context import WebContext
 from warduty.web.envelope import ApiError, ok
@@ -109,6 +110,10 @@ class AdminState:
     def __init__(self, sessions: SessionStore) -> None:
         self.sessions = sessions
         self.solver = WebCaptchaSolver()
+        # The OCR reads the captchas first (when installed); the person on the admin page answers those
+        # it has no reading for.
+        ocr = default_solver()
+        self.crawl_solver: CaptchaSolver = self.solver if ocr is None else FirstAnswer(ocr, self.solver)
         self.job: CrawlJob | None = None
         self._lock = threading.Lock()
         self.thread: threading.Thread | None = None
@@ -134,7 +139,7 @@ class AdminState:
             report = run_crawl(
                 context.settings,
                 job.options,
-                solver=self.solver,
+                solver=self.crawl_solver,
                 on_progress=on_progress,
                 engine=context.engine,
             )
