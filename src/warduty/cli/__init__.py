@@ -22,4 +22,8 @@ from warduty.cli import release_cmd as _release_cmd  # noqa: F401  isort: skip
 from warduty.cli import serve_cmd as _serve_cmd  # noqa: F401  isort: skip
 from warduty.cli import check_cmd as _check_cmd  # noqa: F401  isort: skip
 
+# Issue 14: crawl workers and the schedule.
+from warduty.cli import worker_cmd as _worker_cmd  # noqa: F401  isort: skip
+from warduty.cli import schedule_cmd as _schedule_cmd  # noqa: F401  isort: skip
+
 __all__ = ["app", "main"]
