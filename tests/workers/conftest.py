@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from warduty.store import make_engine
 
@@ -50,11 +51,19 @@ class Processes:
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str, every: float = 0.2) -> None:
+    """Poll ``check`` (a query; its tables may not exist yet, before a worker prepared the database)."""
     deadline = time.monotonic() + timeout
-    while not check():
+    while not _holds(check):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
         time.sleep(every)
+
+
+def _holds(check: Callable[[], bool]) -> bool:
+    try:
+        return check()
+    except ProgrammingError:
+        return False
 
 
 def scalar(engine: Engine, sql: str, **params: object) -> object:

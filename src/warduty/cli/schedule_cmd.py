@@ -6,7 +6,7 @@ from datetime import datetime
 
 import typer
 
-from warduty.cli.app import app, console, print_table, settings_from
+from warduty.cli.app import app, console, err_console, print_json, print_table, settings_from
 from warduty.jobs.queue import QueueError, conninfo
 from warduty.jobs.schedule import schedule_view
 from warduty.store import make_engine
@@ -25,6 +25,7 @@ def schedule_command(
     example: bool = typer.Option(
         False, "--example", help="Print a [schedule] table to paste into the TOML file."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Show the schedule (the [schedule] table of the TOML file): each job's time, next and last run.
 
@@ -37,7 +38,7 @@ def schedule_command(
         conninfo(settings.database_url)
         engine = make_engine(settings.database_url, create=False)
     except QueueError as exc:
-        console.print(str(exc), markup=False, highlight=False)
+        err_console.print(str(exc), markup=False, highlight=False)
         engine = None
     rows = [
         {
@@ -53,6 +54,9 @@ def schedule_command(
         }
         for view in schedule_view(settings, engine)
     ]
+    if as_json:
+        print_json(rows)
+        return
     print_table(rows, ("job", "what", "when", "next run", "last run", "outcome"), title="Schedule")
     if not any(view.entry for view in schedule_view(settings, None)):
         console.print("Nothing is scheduled: see `warduty schedule --example`.", highlight=False)

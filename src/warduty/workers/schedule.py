@@ -90,11 +90,17 @@ def parse_entry(job: str, text: str) -> Entry:
 
 
 def is_nth_working_day(day: date, nth: int) -> bool:
-    """``day`` is the ``nth`` weekday (Monday to Friday) of its month; public holidays are not known."""
-    if day.weekday() >= 5:
-        return False
-    count = sum(1 for d in range(1, day.day + 1) if date(day.year, day.month, d).weekday() < 5)
-    return count == nth
+    """``day`` is the ``nth`` working day of its month, by the Russian production calendar (holidays and
+    moved days), or Monday to Friday for years the calendar does not cover."""
+    from warduty.stats.calendar import CalendarRangeError, is_working_day, working_days_between
+    from warduty.stats.months import first_day, month_of
+
+    try:
+        return is_working_day(day) and working_days_between(first_day(month_of(day)), day) == nth
+    except CalendarRangeError:
+        if day.weekday() >= 5:
+            return False
+        return sum(1 for d in range(1, day.day + 1) if date(day.year, day.month, d).weekday() < 5) == nth
 
 
 def moscow_day(moment: datetime) -> date:
@@ -118,5 +124,6 @@ def next_firings(entry: Entry, after: datetime, count: int = 1, horizon_days: in
 
 
 def _last_day(day: date) -> int:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return (following - timedelta(days=1)).day
+    from warduty.stats.months import last_day, month_of
+
+    return last_day(month_of(day)).day
