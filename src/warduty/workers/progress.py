@@ -28,6 +28,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     update,
 )
 
@@ -289,3 +290,48 @@ def report_from_dict(data: dict[str, Any]) -> CourtReport:
         deferred=number("deferred"),
         reasons=Counter({str(k): int(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerView:
+    """A live worker, from procrastinate's heartbeat table, with the court jobs it is doing now."""
+
+    id: int
+    last_heartbeat: datetime
+    silent_seconds: float  # since its last heartbeat: a dead worker's grows until it is pruned
+    courts: tuple[CourtProgress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatus:
+    workers: list[WorkerView]
+    courts: list[CourtProgress]  # every court of the runs still queued
+
+
+def queue_status(engine: Engine) -> QueueStatus:
+    """The workers and the courts of the queued runs; empty where no worker ever ran (or on SQLite)."""
+    if engine.dialect.name != "postgresql" or not inspect(engine).has_table(queue_courts.name):
+        return QueueStatus([], [])
+    with engine.connect() as connection:
+        queued = connection.execute(text("SELECT id FROM runs WHERE status = 'queued'")).scalars().all()
+        workers = connection.execute(
+            text(
+                "SELECT w.id, w.last_heartbeat, extract(epoch FROM now() - w.last_heartbeat) AS silent,"
+                " array_remove(array_agg(((j.args->>'run_id') || ':' || (j.args->>'court'))), NULL) AS jobs"
+                " FROM procrastinate_workers w LEFT JOIN procrastinate_jobs j"
+                " ON j.worker_id = w.id AND j.status = 'doing' AND j.task_name = 'warduty.crawl_court'"
+                " GROUP BY w.id, w.last_heartbeat ORDER BY w.id"
+            )
+        ).all()
+    courts = live_progress(engine, [int(run) for run in queued])
+    by_key = {f"{c.run_id}:{c.court}": c for c in courts}
+    views = [
+        WorkerView(
+            int(row.id),
+            row.last_heartbeat,
+            float(row.silent),
+            tuple(by_key[key] for key in row.jobs if key in by_key),
+        )
+        for row in workers
+    ]
+    return QueueStatus(views, courts)
