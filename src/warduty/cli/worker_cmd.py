@@ -24,7 +24,10 @@ def worker_command(
     ),
     min_interval: float | None = typer.Option(None, help="Seconds between requests to one court host."),
     concurrency: int = typer.Option(
-        1, min=1, help="Jobs (courts) at once; they share this worker's platform-wide interval."
+        8,
+        min=1,
+        help="Courts at once; they share this worker's platform-wide interval, which about "
+        "min_interval / global_interval courts keep busy.",
     ),
     queues: str = typer.Option("", help="Comma-separated queues to take jobs from (default: all)."),
     sudrf_origin: str | None = typer.Option(

@@ -274,7 +274,7 @@ def finish_queued_run(
 
 @dataclass(frozen=True)
 class WorkerOptions:
-    concurrency: int = 1
+    concurrency: int = 8  # courts at once, sharing the worker's pacer
     queues: tuple[str, ...] = ()  # empty: every queue
     heartbeat: float = 10.0  # seconds between two heartbeats of a worker
     stalled_after: float = 30.0  # a worker silent this long is dead: its jobs go back in the queue
