@@ -37,7 +37,8 @@ def test_the_runs_page_shows_each_worker_at_work_and_the_schedule(
         for number in range(2):  # slow on purpose: one request per host every half second
             processes.start(
                 "worker", "--sudrf-origin", server.origin, "--min-interval", "0.5", "--heartbeat", "1",
-                "--stalled-after", "3", "--no-schedule", log=tmp_path / f"worker-{number}.log",
+                "--stalled-after", "3", "--no-schedule", "--concurrency", "1",
+                log=tmp_path / f"worker-{number}.log",
             )  # fmt: skip
         working = "SELECT count(*) FROM queue_courts WHERE state = 'working' AND done > 0"
         wait_for(lambda: scalar(queue_db, working) == 2, 60, "both workers to be at work")

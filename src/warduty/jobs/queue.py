@@ -32,7 +32,7 @@ from procrastinate.schema import SchemaManager
 from sqlalchemy import Engine, make_url, select, text, update
 
 from warduty.config import ConfigError, Settings
-from warduty.courts import CourtRegistry, load_registry
+from warduty.courts import CourtRegistry, load_registry, normalize_host
 from warduty.crawl.captcha import CaptchaSolver
 from warduty.crawl.crawler import CourtReport, CrawlOptions, ProgressEvent, RunReport
 from warduty.crawl.lock import CrawlLock
@@ -216,12 +216,17 @@ async def crawl_court(context: JobContext, run_id: int, court: str) -> None:
         pacer=runtime.pacer,
     )
     error: str | None = None
+    before = {host: stats.waited for host, stats in runtime.pacer.stats.items()}
     try:
         reports, waits = await crawler.work(run_id, [court], options)
         report = reports[court]
     except Exception as exc:  # the run still ends; its statistics list this court's unfinished tasks
         log.exception("run %s court %s failed", run_id, court)
         error, report, waits = f"{type(exc).__name__}: {exc}", CourtReport(), {}
+    # The pacer is the worker's: keep this court's hosts, and only what this job waited for them.
+    registered = runtime.registry.by_code(court)
+    own = {normalize_host(h) for h in (registered.host, registered.search_host) if h}
+    waits = {h: w - before.get(h, 0.0) for h, w in waits.items() if normalize_host(h) in own}
     if end_court(engine, run_id, court, report, crawler.page_issues, waits, error):
         with contextlib.suppress(AlreadyEnqueued):
             await context.app.configure_task(FINISH_TASK, queueing_lock=f"finish:{run_id}").defer_async(
@@ -291,10 +296,10 @@ async def run_worker(settings: Settings, options: WorkerOptions, *, engine: Engi
     """Take jobs until stopped (SIGINT/SIGTERM end it after the running jobs), retrying stalled jobs."""
     engine = engine or queue_engine(settings)
     app = new_app(settings)
-    if options.schedule:
-        from warduty.jobs.schedule import register_schedule  # the schedule's tasks need the queue's app
+    from warduty.jobs.schedule import register_schedule  # the schedule's tasks need the queue's app
 
-        register_schedule(app, settings)
+    # Every worker can run a firing another worker deferred; only these fire the schedule themselves.
+    register_schedule(app, settings, periodic=options.schedule)
     runtime = WorkerRuntime(
         settings,
         engine,

@@ -58,18 +58,18 @@ def schedule_entries(settings: Settings) -> list[Entry]:
     return entries
 
 
-def register_schedule(app: App, settings: Settings) -> list[Entry]:
-    """Register the settings' scheduled jobs as periodic tasks of ``app`` (a worker's)."""
-    entries = schedule_entries(settings)
-    if entries:
-        task = app.task(name=SCHEDULE_TASK, queue=CRAWL_QUEUE, pass_context=True)(scheduled)
-        for entry in entries:
-            app.periodic(
-                cron=entry.cron,
-                periodic_id=entry.job,
-                task_kwargs={"job": entry.job},
-                queueing_lock=f"schedule:{entry.job}",  # a slow run is not joined by the next firing
-            )(task)
+def register_schedule(app: App, settings: Settings, *, periodic: bool = True) -> list[Entry]:
+    """Register the schedule's task on ``app`` (a worker's) and, with ``periodic``, the settings'
+    scheduled jobs as its periodic firings; returns those."""
+    task = app.task(name=SCHEDULE_TASK, queue=CRAWL_QUEUE, pass_context=True)(scheduled)
+    entries = schedule_entries(settings) if periodic else []
+    for entry in entries:
+        app.periodic(
+            cron=entry.cron,
+            periodic_id=entry.job,
+            task_kwargs={"job": entry.job},
+            queueing_lock=f"schedule:{entry.job}",  # a slow run is not joined by the next firing
+        )(task)
     return entries
 
 
