@@ -29,7 +29,7 @@ from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.app import WorkerOptions as QueueWorkerOptions
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.schema import SchemaManager
-from sqlalchemy import Engine, make_url, select, text, update
+from sqlalchemy import Engine, func, make_url, select, text, update
 
 from warduty.config import ConfigError, Settings
 from warduty.courts import CourtRegistry, load_registry, normalize_host
@@ -40,7 +40,7 @@ from warduty.crawl.pacing import Pacer
 from warduty.jobs.crawl import client_options, default_solver, new_crawler
 from warduty.jobs.store import prepare_store
 from warduty.store import make_engine, require_writable
-from warduty.store.schema import runs
+from warduty.store.schema import cases, runs
 from warduty.workers import progress
 from warduty.workers.progress import add_courts, create_tables, end_court, note_progress, start_court
 
@@ -152,9 +152,18 @@ def plan_queued_run(settings: Settings, engine: Engine, options: CrawlOptions) -
         with engine.begin() as connection:
             connection.execute(update(runs).where(runs.c.id == run_id).values(status=QUEUED))
             plan = connection.execute(select(runs.c.plan).where(runs.c.id == run_id)).scalar_one()
-    codes = [str(code) for code in plan["courts"]]
+    codes = _largest_first(engine, [str(code) for code in plan["courts"]])
     add_courts(engine, run_id, codes)
     return QueuedRun(run_id, codes)
+
+
+def _largest_first(engine: Engine, codes: list[str]) -> list[str]:
+    """The courts with the most cases first (jobs are taken in the order they were queued), so the run's
+    last minutes are not one large court's alone; a new database keeps the plan's order."""
+    with engine.connect() as connection:
+        counted = connection.execute(select(cases.c.court_code, func.count()).group_by(cases.c.court_code))
+        sizes: dict[str, int] = {str(code): int(count) for code, count in counted}
+    return sorted(codes, key=lambda code: -sizes.get(code, 0))
 
 
 async def defer_courts(app: App, run: QueuedRun, registry: CourtRegistry | None = None) -> None:
