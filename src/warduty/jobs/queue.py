@@ -35,12 +35,13 @@ from warduty.config import ConfigError, Settings
 from warduty.courts import CourtRegistry, load_registry, normalize_host
 from warduty.crawl.captcha import CaptchaSolver
 from warduty.crawl.crawler import CourtReport, CrawlOptions, ProgressEvent, RunReport
+from warduty.crawl.frontier import TaskState
 from warduty.crawl.lock import CrawlLock
 from warduty.crawl.pacing import Pacer
 from warduty.jobs.crawl import client_options, default_solver, new_crawler
 from warduty.jobs.store import prepare_store
 from warduty.store import make_engine, require_writable
-from warduty.store.schema import cases, runs
+from warduty.store.schema import cases, runs, tasks
 from warduty.workers import progress
 from warduty.workers.progress import add_courts, create_tables, end_court, note_progress, start_court
 
@@ -189,7 +190,7 @@ def _runtime(context: JobContext) -> WorkerRuntime:
     return runtime
 
 
-def _run_options(engine: Engine, run_id: int) -> CrawlOptions | None:
+def queued_run_options(engine: Engine, run_id: int) -> CrawlOptions | None:
     """The options a queued run was planned with; None when the run is no longer queued."""
     with engine.connect() as connection:
         row = connection.execute(select(runs.c.status, runs.c.plan).where(runs.c.id == run_id)).first()
@@ -208,7 +209,7 @@ async def crawl_court(context: JobContext, run_id: int, court: str) -> None:
     """One court of a queued run: its pending tasks, then its report; the last court defers the end."""
     runtime = _runtime(context)
     engine, settings = runtime.engine, runtime.settings
-    options = _run_options(engine, run_id)
+    options = queued_run_options(engine, run_id)
     if options is None:
         log.warning("run %s is not queued any more (finished or closed): court %s skipped", run_id, court)
         return
@@ -272,6 +273,7 @@ def finish_queued_run(
             guard.commit()
             if status != QUEUED:
                 return None
+            _fail_leftovers(engine, run_id)
             results = progress.court_results(engine, run_id)
             crawler = new_crawler(engine, client_options(settings), settings.data_dir, registry=registry)
             report = crawler.finish(run_id, results.reports, results.waits, results.issues)
@@ -281,6 +283,17 @@ def finish_queued_run(
         finally:
             guard.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": _FINISH_KEY, "b": run_id})
             guard.commit()
+
+
+def _fail_leftovers(engine: Engine, run_id: int) -> None:
+    """Tasks still pending at the end belong to a court whose job failed: mark them failed, so the run is
+    "incomplete" with them listed, and ``warduty crawl --resume`` can do them."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(tasks)
+            .where(tasks.c.run_id == run_id, tasks.c.state == TaskState.PENDING)
+            .values(state=TaskState.FAILED, error="not done: its court's job failed")
+        )
 
 
 # -- the worker ----------------------------------------------------------------------------------------
