@@ -16,12 +16,12 @@ from warduty.crawl.lock import CrawlLock, CrawlLocked
 from warduty.crawl.runs import close_run
 from warduty.jobs.queue import (
     QueueError,
-    queued_run_options,
     defer_courts,
     finish_queued_run,
     new_app,
     plan_queued_run,
     queue_engine,
+    queued_run_options,
 )
 
 pytestmark = pytest.mark.postgres
