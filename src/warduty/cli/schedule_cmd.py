@@ -23,13 +23,13 @@ EXAMPLE = "\n".join(
 def schedule_command(
     ctx: typer.Context,
     example: bool = typer.Option(
-        False, "--example", help="Print a [schedule] table to paste into the TOML file."
+        False, "--example", help="Print a `schedule` table to paste into the TOML file."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Show the schedule (the [schedule] table of the TOML file): each job's time, next and last run.
+    """Show the schedule (the TOML file's `schedule` table): each job's time, next and last run.
 
-    The workers (`warduty worker`) fire the jobs; change the TOML file and restart them to change it."""
+    The workers (`warduty worker`) fire the jobs: to change them, edit the file and restart the workers."""
     if example:
         console.print(EXAMPLE, markup=False, highlight=False)
         return

@@ -48,8 +48,9 @@ def worker_command(
 ) -> None:
     """Run a crawl worker on PostgreSQL: court jobs of `warduty crawl --queue` and the schedule's jobs.
 
-    Start one per machine or egress; at most one worker talks to a court host at a time. Stop it with
-    Ctrl-C or SIGTERM (running jobs finish first); a killed worker's jobs are taken up by the others."""
+    Start one per machine or egress; at most one worker talks to a court host at a time.
+
+    Ctrl-C or SIGTERM stops it after its running jobs; a killed worker's jobs go to the others."""
     settings = settings_from(ctx)
     for name, value in (
         ("--global-interval", global_interval),
