@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -79,3 +80,10 @@ def test_a_queued_run_is_refused_while_a_crawl_holds_the_database(settings: Sett
     assert scalar(engine, "SELECT count(*) FROM runs") == 0
     with pytest.raises(QueueError, match="--resume does not apply"):
         plan_queued_run(settings, engine, CrawlOptions(courts=COURTS, resume=True))
+
+
+def test_workers_starting_together_on_a_new_database_prepare_it_once(settings: Settings) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        engines = list(pool.map(lambda _: queue_engine(settings), range(4)))
+    assert scalar(engines[0], "SELECT to_regclass('procrastinate_jobs') IS NOT NULL") is True
+    assert scalar(engines[0], "SELECT count(*) FROM queue_courts") == 0

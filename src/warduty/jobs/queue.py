@@ -100,17 +100,24 @@ def new_app(settings: Settings) -> App:
 
 
 def prepare_queue(engine: Engine) -> None:
-    """Migrate the store, and add procrastinate's schema and the queue's table if they are missing.
-    Idempotent, and safe when several workers start at once (an advisory lock orders them)."""
-    prepare_store(engine)
-    with engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:a, 0)"), {"a": _SCHEMA_KEY})
-        present = connection.execute(text("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")).scalar()
-        if not present:
-            # Straight to psycopg, without parameters: the schema's SQL has % signs that are not placeholders.
-            with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
-                cursor.execute(SchemaManager.get_schema())
-    create_tables(engine)
+    """Migrate the store, and add procrastinate's schema and the queue's tables if they are missing.
+    Idempotent, and safe when several workers start at once on a new database (an advisory lock, held
+    on a connection of its own, lets one prepare while the others wait)."""
+    with engine.connect() as guard:
+        guard.execute(text("SELECT pg_advisory_lock(:a, 0)"), {"a": _SCHEMA_KEY})
+        guard.commit()
+        try:
+            prepare_store(engine)
+            with engine.begin() as connection:
+                present = connection.execute(text("SELECT to_regclass('procrastinate_jobs') IS NOT NULL"))
+                if not present.scalar():
+                    # Straight to psycopg, without parameters: the schema's % signs are not placeholders.
+                    with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
+                        cursor.execute(SchemaManager.get_schema())
+            create_tables(engine)
+        finally:
+            guard.execute(text("SELECT pg_advisory_unlock(:a, 0)"), {"a": _SCHEMA_KEY})
+            guard.commit()
 
 
 def queue_engine(settings: Settings) -> Engine:
