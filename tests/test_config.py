@@ -121,6 +121,8 @@ def _sample(name: str, default: object) -> tuple[str, str, object]:
     text = "socks5://127.0.0.1:1080" if name == "proxy" else "http://127.0.0.1:8080"
     if name not in ("proxy", "sudrf_origin", "alert_webhook_url", "alert_base_url"):
         text = f"value of {name}"
+    if name.startswith("schedule_") and name != "schedule_courts":  # a schedule has a form (see workers)
+        text = "cron: */5 * * * *"
     return f'"{text}"', text, text
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from warduty.workers.schedule import JOBS, ScheduleError, parse_entry
+
 ENV_PREFIX = "WARDUTY_"
 DEFAULT_CONFIG_FILE = "warduty.toml"
 DEFAULT_USER_AGENT = (
@@ -136,6 +138,24 @@ class Settings:
     )
     alert_timeout: float = field(
         default=10.0, metadata=_about("seconds a webhook or SMTP server may take to answer")
+    )
+
+    # -- schedule (issue 14): the periodic jobs `warduty worker` runs; TOML: a [schedule] table whose keys
+    # are the names without "schedule_" (crawl = "06:00"). Empty: the job is not scheduled.
+    schedule_crawl: str = field(
+        default="", metadata=_about("daily incremental crawl at `HH:MM` Moscow time (`warduty schedule`)")
+    )
+    schedule_recheck: str = field(
+        default="", metadata=_about("weekly re-check of every listing, `DAY HH:MM` (e.g. `sun 03:00`)")
+    )
+    schedule_briefing: str = field(
+        default="", metadata=_about("the previous month's briefing on the Nth working day, `N HH:MM`")
+    )
+    schedule_asylum: str = field(
+        default="", metadata=_about("monthly asylum fetch on a day of the month, `D HH:MM`")
+    )
+    schedule_courts: str = field(
+        default="", metadata=_about("court codes the scheduled crawls visit, comma-separated", shown="all")
     )
 
     @property
@@ -268,6 +288,11 @@ def _checked(name: str, value: Any, template: object) -> Any:
         return dict(value)
     if key in _URL_SCHEMES:
         return check_url(name, value, _URL_SCHEMES[key])
+    if key.startswith(SCHEDULE_PREFIX) and key != "schedule_courts" and value.strip():
+        try:
+            parse_entry(key.removeprefix(SCHEDULE_PREFIX), value)
+        except ScheduleError as exc:
+            raise ConfigError(f"setting {name!r}: {exc}") from None
     return value
 
 
@@ -313,7 +338,10 @@ def load_settings(config_file: Path | None = None, environ: Mapping[str, str] | 
         if not isinstance(section, dict):
             raise ConfigError(f"config file {path}: [warduty] must be a table of settings")
         # Beside a [warduty] table anything else is a mistake too (say, a setting above its header).
-        beside = [key for key in table if key != "warduty"] if section is not table else []
+        beside = (
+            [key for key in table if key not in ("warduty", SCHEDULE_TABLE)] if section is not table else []
+        )
+        section = _lift_schedule(path, section, table.get(SCHEDULE_TABLE) if section is not table else None)
         unknown = [key for key in section if key not in known] + beside
         if unknown:
             raise ConfigError(f"config file {path}: {_unknown(unknown[0], known)}")
@@ -335,3 +363,25 @@ def _unknown(key: str, known: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
     return f"unknown setting {key!r} ({hint})"
+
+
+# -- schedule (issue 14) ---------------------------------------------------------------------------------
+SCHEDULE_TABLE = "schedule"
+SCHEDULE_PREFIX = "schedule_"
+
+
+def _lift_schedule(path: Path, section: dict[str, Any], beside: object) -> dict[str, Any]:
+    """The settings with a ``[schedule]`` table (inside ``[warduty]`` or beside it) as ``schedule_*`` keys."""
+    lifted = {key: value for key, value in section.items() if key != SCHEDULE_TABLE}
+    for table in (section.get(SCHEDULE_TABLE), beside):
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(f"config file {path}: [schedule] must be a table of jobs ({', '.join(JOBS)})")
+        for job, value in table.items():
+            if job not in (*JOBS, "courts"):
+                close = difflib.get_close_matches(job, [*JOBS, "courts"], n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join([*JOBS, 'courts'])}"
+                raise ConfigError(f"config file {path}: unknown key {job!r} in [schedule] ({hint})")
+            lifted[SCHEDULE_PREFIX + job] = value
+    return lifted

@@ -307,7 +307,7 @@ def test_runs_lists_a_stale_run_and_closes_it_only_when_its_holder_is_gone(
         row = connection.execute(text("SELECT status, finished_at, statistics FROM runs WHERE id = 1")).one()
     assert row.status == "abandoned" and row.finished_at is not None
     again = runner.invoke(app, ["runs", "close", "1"])
-    assert again.exit_code == 1 and "only a running or incomplete run" in again.output
+    assert again.exit_code == 1 and "only a running, queued or incomplete run" in again.output
     missing = runner.invoke(app, ["runs", "close", "9"])
     assert missing.exit_code == 1 and "no run 9" in missing.output
 

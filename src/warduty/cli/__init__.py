@@ -24,4 +24,8 @@ from warduty.cli import check_cmd as _check_cmd  # noqa: F401  isort: skip
 from warduty.cli import alerts_cmd as _alerts_cmd  # noqa: F401  isort: skip
 from warduty.cli import status_cmd as _status_cmd  # noqa: F401  isort: skip
 
+# Issue 14: crawl workers and the schedule.
+from warduty.cli import worker_cmd as _worker_cmd  # noqa: F401  isort: skip
+from warduty.cli import schedule_cmd as _schedule_cmd  # noqa: F401  isort: skip
+
 __all__ = ["app", "main"]

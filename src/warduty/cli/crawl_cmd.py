@@ -23,6 +23,7 @@ from warduty.crawl.issues import NEEDS_ATTENTION
 from warduty.crawl.lock import CrawlLocked
 from warduty.crawl.runs import RunCloseError, close_run, list_runs
 from warduty.jobs import default_solver, reparse_archive, run_crawl
+from warduty.jobs.queue import enqueue_crawl
 from warduty.law import WATCHED_ARTICLES
 from warduty.law.catalogue import catalogue_articles
 from warduty.store import make_engine, require_writable
@@ -223,6 +224,12 @@ def crawl_command(
     progress_every: float = typer.Option(
         PROGRESS_EVERY, help="Seconds between progress lines when stderr is not a terminal (0: none)."
     ),
+    queue: bool = typer.Option(
+        False,
+        "--queue",
+        help="PostgreSQL only: plan the run and queue one job per court for `warduty worker` processes, "
+        "instead of crawling here.",
+    ),
 ) -> None:
     """Crawl the military courts' case lists, cards and verdict texts into the database."""
     settings = settings_from(ctx)
@@ -268,12 +275,29 @@ def crawl_command(
         cooldown=settings.cooldown if cooldown is None else cooldown,
         sudrf_origin=settings.sudrf_origin if sudrf_origin is None else sudrf_origin,
     )
+    if queue:
+        _enqueue(settings, options)
+        return
     try:
         report = crawl_with_display(settings, options, solver=solver, progress_every=progress_every)
     except CrawlLocked as exc:
         fail(str(exc))
         return
     print_report(report)
+
+
+def _enqueue(settings: Settings, options: CrawlOptions) -> None:
+    """``crawl --queue``: the run planned, its court jobs queued for the workers."""
+    try:
+        run = enqueue_crawl(settings, options)
+    except CrawlLocked as exc:
+        fail(str(exc))
+        return
+    console.print(
+        f"run {run.run_id} queued: {len(run.courts)} court jobs; `warduty worker` processes crawl them "
+        f"(progress: `warduty runs` and the dashboard's runs page)",
+        highlight=False,
+    )
 
 
 def choose_solver(

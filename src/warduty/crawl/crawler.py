@@ -42,6 +42,7 @@ from warduty.crawl.issues import (
     warning_problems,
 )
 from warduty.crawl.lock import CrawlLock
+from warduty.crawl.pacing import Pacer
 from warduty.crawl.plan import Window, year_windows
 from warduty.crawl.reconcile import reconcile
 from warduty.crawl.runs import abandon_stale
@@ -192,8 +193,10 @@ class Crawler:
         *,
         solver: CaptchaSolver | None = None,
         on_progress: Callable[[ProgressEvent], None] | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.engine = engine
+        self.pacer = pacer  # shared by the crawls of one process (a queue worker's jobs), else each its own
         self.registry = registry
         self.client_options = client_options
         self.data_dir = data_dir
@@ -301,7 +304,33 @@ class Crawler:
         finally:
             lock.release()
 
-    async def _run(self, run_id: int, resumed: bool, options: CrawlOptions, courts: list[Court]) -> RunReport:
+    def plan_run(self, options: CrawlOptions) -> int:
+        """Start a run and plan its frontier without fetching (for the queue's workers, which do its courts
+        with :meth:`work`, and :meth:`finish` it). Call it under the crawl lock; returns the run id."""
+        courts = courts_to_crawl(self.registry, options)
+        run_id, resumed = self._start_run(options, courts)
+        self._prepare(run_id, resumed, options, courts)
+        return run_id
+
+    def finish(
+        self,
+        run_id: int,
+        reports: dict[str, CourtReport],
+        waits: dict[str, float],
+        issues: Sequence[PageIssue] = (),
+    ) -> RunReport:
+        """End a run whose courts were worked separately: reconcile, statistics, the run's status.
+        ``issues`` are the pages the workers failed to understand (stored ones are in the run row)."""
+        self._issues = list(issues)
+        return self._finish(run_id, Frontier(self.engine, run_id), reports, waits)
+
+    @property
+    def page_issues(self) -> list[PageIssue]:
+        """The pages not understood in this crawler's latest run or :meth:`work`."""
+        return list(self._issues)
+
+    def _prepare(self, run_id: int, resumed: bool, options: CrawlOptions, courts: list[Court]) -> None:
+        """Plan a new run's frontier and write the run's manifest into its archive folder."""
         frontier = Frontier(self.engine, run_id)
         processor = self._processor(run_id, options)
         if not resumed:
@@ -314,9 +343,12 @@ class Crawler:
             "recent_from": processor.recent_from.isoformat() if processor.recent_from else None,
         }
         (folder / "run.json").write_text(json.dumps(manifest), "utf-8")
+
+    async def _run(self, run_id: int, resumed: bool, options: CrawlOptions, courts: list[Court]) -> RunReport:
+        self._prepare(run_id, resumed, options, courts)
         self._issues = []
         reports, waits = await self.work(run_id, [c.code for c in courts], options)
-        return self._finish(run_id, frontier, reports, waits)
+        return self._finish(run_id, Frontier(self.engine, run_id), reports, waits)
 
     async def work(
         self, run_id: int, codes: Sequence[str], options: CrawlOptions
@@ -332,6 +364,8 @@ class Crawler:
         )
         try:
             async with HttpClient(self.client_options, archive=archive) as client:
+                if self.pacer is not None:
+                    client.pacer = self.pacer
                 context = RunContext(run_id, options, client, frontier, processor, writer)
                 await asyncio.gather(*(self._court(context, court, reports[court.code]) for court in courts))
                 waits = {host: stats.waited for host, stats in client.pacer.stats.items()}

@@ -63,9 +63,10 @@ def close_run(engine: Engine, run_id: int, note: str) -> RunView:
         ).first()
         if row is None:
             raise RunCloseError(f"no run {run_id}")
-        if row.status not in ("running", "incomplete"):
+        # "queued": a run for the workers (issue 14) that should not go on; they skip its courts' jobs.
+        if row.status not in ("running", "incomplete", "queued"):
             raise RunCloseError(
-                f"run {run_id} is {row.status}: only a running or incomplete run can be closed"
+                f"run {run_id} is {row.status}: only a running, queued or incomplete run can be closed"
             )
         if row.kind == "crawl" and holder is not None and holder.run_id in (run_id, None):
             raise RunCloseError(

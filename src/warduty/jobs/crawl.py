@@ -16,6 +16,7 @@ from warduty.crawl.client import ClientOptions
 from warduty.crawl.crawler import Crawler, CrawlOptions, ProgressEvent, RunReport, courts_to_crawl
 from warduty.crawl.lock import CrawlLock
 from warduty.crawl.ocr import OcrSolver, ocr_available
+from warduty.crawl.pacing import Pacer
 from warduty.crawl.reparse import ReparseReport, reparse
 from warduty.jobs.alerts import after_run
 from warduty.jobs.store import open_store, prepare_store
@@ -52,10 +53,19 @@ def new_crawler(
     registry: CourtRegistry | None = None,
     solver: CaptchaSolver | None = None,
     on_progress: Callable[[ProgressEvent], None] | None = None,
+    pacer: Pacer | None = None,
 ) -> Crawler:
-    """The crawler: the one place it is put together. ``engine`` must be migrated, with courts loaded."""
+    """The crawler: the one place it is put together. ``engine`` must be migrated, with courts loaded.
+    ``pacer``: one shared by several crawls of a process (a queue worker's jobs), so their requests keep
+    one platform-wide interval."""
     return Crawler(
-        engine, registry or load_registry(), client, data_dir, solver=solver, on_progress=on_progress
+        engine,
+        registry or load_registry(),
+        client,
+        data_dir,
+        solver=solver,
+        on_progress=on_progress,
+        pacer=pacer,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -16,6 +16,7 @@ from warduty.claims.check import VERDICT_WORDS, Answer, Verdict
 from warduty.claims.parse import MAX_TEXT
 from warduty.crawl.archive import ArchiveError, read_response
 from warduty.crawl.client import ArchiveRef
+from warduty.jobs.schedule import schedule_view
 from warduty.privacy import RedactionError, redact
 from warduty.stats import DEFINITIONS, Metric
 from warduty.stats.months import last_day
@@ -41,6 +42,8 @@ from warduty.web.i18n import COOKIE, STRINGS, Lang, choose, translate
 from warduty.web.redaction import archived_page_aliases
 from warduty.web.security import ARCHIVE_CSP, inert_page
 from warduty.web.statistics import WATCHED_GROUPS, SeriesPoint, SeriesQuery
+from warduty.workers.progress import queue_status
+from warduty.workers.schedule import MOSCOW
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -361,7 +364,18 @@ def _answer_view(answer: Answer, lang: Lang) -> dict[str, object]:
 def runs_page(request: Request, context: Ctx, lang: Language) -> Response:
     with context.engine.connect() as connection:
         rows, _ = queries.list_runs(connection, after=None, limit=100)
-    return render(request, "runs.html", lang, runs=rows)
+    # Issue 14: the workers' live progress and the schedule (both empty without workers on PostgreSQL).
+    queue = queue_status(context.engine)
+    postgres = context.engine.dialect.name == "postgresql"
+    schedule = [
+        view for view in schedule_view(context.settings, context.engine if postgres else None) if view.entry
+    ]
+    return render(request, "runs.html", lang, runs=rows, queue=queue, schedule=schedule, msk=_msk)
+
+
+def _msk(value: datetime | None) -> str:
+    """A moment in Moscow time, as the schedule is set."""
+    return "—" if value is None else f"{value.astimezone(MOSCOW):%Y-%m-%d %H:%M} MSK"
 
 
 def _fmt_date(value: object) -> str:
