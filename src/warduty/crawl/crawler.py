@@ -135,6 +135,43 @@ class CourtReport:
             return NEEDS_ATTENTION
         return "incomplete" if self.failed or self.deferred else "done"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The court's line in a run's statistics (and a queued court's stored report)."""
+        return {
+            "searches": self.searches,
+            "pages": self.pages,
+            "cards": self.cards,
+            "docs": self.docs,
+            "failed": self.failed,
+            "deferred": self.deferred,
+            "failure_reasons": dict(self.reasons),
+            "issues": self.issues,
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CourtReport:
+        """Read :meth:`to_dict` back; what is missing or not a count reads as 0 (a stored JSON value)."""
+
+        def number(key: str) -> int:
+            value = data.get(key, 0)
+            return value if isinstance(value, int) else 0
+
+        stored = data.get("failure_reasons")
+        reasons = Counter({str(k): int(v) for k, v in stored.items()} if isinstance(stored, dict) else {})
+        return cls(
+            searches=number("searches"),
+            pages=number("pages"),
+            cards=number("cards"),
+            docs=number("docs"),
+            failed=number("failed"),
+            deferred=number("deferred"),
+            reasons=Counter(
+                {str(k): int(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}
+            ),
+            issues=number("issues"),
+        )
+
 
 @dataclass
 class RunReport:
@@ -595,7 +632,7 @@ class Crawler:
                 "run": run_id,
                 "status": status,
                 "tasks": dict(frontier.counts()),
-                "courts": {code: _court_stats(r) for code, r in reports.items()},
+                "courts": {code: r.to_dict() for code, r in reports.items()},
                 "counter_mismatches": outcome.mismatches,
                 "unconfirmed_empty_courts": outcome.unconfirmed_empty,
                 "deferred_courts": deferred,
@@ -661,17 +698,3 @@ def _control_task(processor: Processor, court: Court, task: Task) -> TaskSpec:
     window = processor.period or SearchRef.from_payload(task.payload).window
     spec = processor.search_task(court, SearchRef("", window, 1))
     return TaskSpec(TaskKind.CONTROL, court.code, spec.url, {**spec.payload, "article": "*"})
-
-
-def _court_stats(report: CourtReport) -> dict[str, Any]:
-    return {
-        "searches": report.searches,
-        "pages": report.pages,
-        "cards": report.cards,
-        "docs": report.docs,
-        "failed": report.failed,
-        "deferred": report.deferred,
-        "failure_reasons": dict(report.reasons),
-        "issues": report.issues,
-        "status": report.status,
-    }

@@ -9,11 +9,9 @@ it is the queue's, present only where workers run).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -206,7 +204,7 @@ def end_court(
                 state=FAILED if error else DONE,
                 error=error[:2000] if error else None,
                 updated_at=datetime.now(UTC),
-                report=report_to_dict(report),
+                report=report.to_dict(),
                 issues=[issue.to_dict() for issue in issues],
                 waits={host: round(seconds, 3) for host, seconds in waits.items()},
             )
@@ -231,7 +229,7 @@ def court_results(engine: Engine, run_id: int) -> CourtResults:
             .order_by(queue_courts.c.court)
         ).all()
     for row in rows:
-        reports[row.court] = report_from_dict(row.report if isinstance(row.report, dict) else {})
+        reports[row.court] = CourtReport.from_dict(row.report if isinstance(row.report, dict) else {})
         for entry in row.issues if isinstance(row.issues, list) else []:
             issues.append(PageIssue.from_dict(entry))
         for host, seconds in (row.waits if isinstance(row.waits, dict) else {}).items():
@@ -261,35 +259,6 @@ def live_progress(engine: Engine, run_ids: Sequence[int]) -> list[CourtProgress]
         for row in rows
     ]
     return sorted(views, key=lambda v: (-v.run_id, order.get(v.state, 9), v.court))
-
-
-def report_to_dict(report: CourtReport) -> dict[str, Any]:
-    return {
-        "searches": report.searches,
-        "pages": report.pages,
-        "cards": report.cards,
-        "docs": report.docs,
-        "failed": report.failed,
-        "deferred": report.deferred,
-        "reasons": dict(report.reasons),
-    }
-
-
-def report_from_dict(data: dict[str, Any]) -> CourtReport:
-    def number(key: str) -> int:
-        value = data.get(key, 0)
-        return value if isinstance(value, int) else 0
-
-    reasons = data.get("reasons")
-    return CourtReport(
-        searches=number("searches"),
-        pages=number("pages"),
-        cards=number("cards"),
-        docs=number("docs"),
-        failed=number("failed"),
-        deferred=number("deferred"),
-        reasons=Counter({str(k): int(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}),
-    )
 
 
 @dataclass(frozen=True, slots=True)
