@@ -17,7 +17,6 @@ import logging
 import random
 import ssl
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -149,7 +148,6 @@ class HttpClient:
         self._sessions: dict[str, aiohttp.ClientSession] = {}
         self._contexts: dict[str | None, ssl.SSLContext] = {}
         self._random = random.Random(self.options.seed)
-        self._archiver: ThreadPoolExecutor | None = None
         # The proxy, read once: an HTTP(S) proxy is named on each request, a SOCKS5 one makes the connections.
         proxy = urlsplit(self.options.proxy or "")
         self._socks = proxy if proxy.scheme in ("socks5", "socks5h") else None
@@ -159,14 +157,10 @@ class HttpClient:
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValueError(f"origin must be an http(s) URL, not {self.options.origin!r}")
 
-    async def _archive(self, exchange: Exchange) -> ArchiveRef | None:
-        if self.archive is None:
-            return None
-        # On its own thread, so the event loop keeps sending while zlib and sha1 (which release the GIL)
-        # work; one thread, so the records of a file are written one after the other.
-        if self._archiver is None:
-            self._archiver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warduty-archive")
-        return await asyncio.get_running_loop().run_in_executor(self._archiver, self.archive, exchange)
+    def _archive(self, exchange: Exchange) -> ArchiveRef | None:
+        # On the event loop's thread: a thread of its own ran no faster under the GIL and cost CPU to hand
+        # each page over (crawl/writer.py says more).
+        return None if self.archive is None else self.archive(exchange)
 
     async def __aenter__(self) -> HttpClient:
         return self
@@ -178,9 +172,6 @@ class HttpClient:
         for session in self._sessions.values():
             await session.close()
         self._sessions.clear()
-        if self._archiver is not None:
-            self._archiver.shutdown(wait=True)
-            self._archiver = None
 
     def _session_for(self, host: str) -> aiohttp.ClientSession:
         # One session (one connection pool) per host: a court's requests go one after the other, and a
@@ -315,7 +306,7 @@ class HttpClient:
                 fetched_at=fetched_at,
                 court_code=court_code,
             )
-            archive_ref = await self._archive(exchange)
+            archive_ref = self._archive(exchange)
             header_map = {k.lower(): v for k, v in response_headers}
             if too_large:
                 log.warning("%s is larger than %d bytes; not read further", url, self.options.max_bytes)
