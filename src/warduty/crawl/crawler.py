@@ -109,6 +109,33 @@ class Consumed:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class ReadPage:
+    """A fetched page read before anything of it is written: its state and text and, when its task expects
+    a page in that state, its parsed records or the parsers' refusal."""
+
+    state: PageState
+    html: str
+    page: ParsedPage | None = None
+    refused: PageFormatError | None = None
+
+
+def read_page(task: Task, result: FetchResult) -> ReadPage:
+    """Decode, classify and parse a task's page (pure: nothing is written)."""
+    html = decode_page(result.content, charset_of(result.headers.get("content-type")))
+    # Nearly every card task gets a card: skip the classifier's own parse when the markup says so.
+    looks_like_card = task.kind == TaskKind.CARD and (
+        'class="casenumber"' in html or 'class="case-num"' in html
+    )
+    state = PageState.CARD if looks_like_card else classify_page(html, LIKELY.get(task.kind))
+    if state not in EXPECTED_STATE[task.kind]:
+        return ReadPage(state, html)
+    try:
+        return ReadPage(state, html, parse_as(state, html, task.url))
+    except PageFormatError as exc:
+        return ReadPage(state, html, refused=exc)
+
+
 @dataclass
 class ProgressEvent:
     court: str
@@ -445,10 +472,10 @@ class Crawler:
             if not result.ok:
                 reason = "throttled" if result.throttled else f"HTTP {result.status}"
                 break
-            # Parsing and storing run on the writer's thread, so the event loop stays free to send
-            # requests on time (a late send would squeeze the next one to the same host).
+            # Read (pure) before the writer's transaction, which then only stores.
+            read = read_page(task, result)
             consumed = await context.writer.write(
-                partial(self._consume, context, court, task, result, report, attempt)
+                partial(self._consume, context, court, task, result, report, attempt, read)
             )
             if consumed.outcome is PageOutcome.DONE:
                 return
@@ -485,30 +512,25 @@ class Crawler:
         result: FetchResult,
         report: CourtReport,
         attempt: int,
+        read: ReadPage,
         connection: Connection,
     ) -> Consumed:
-        """Use a fetched page: store it (DONE), or say a captcha stands in the way or why to fetch again.
-        Runs on the writer's thread, in its open transaction."""
-        html = decode_page(result.content, charset_of(result.headers.get("content-type")))
-        # Nearly every card task gets a card: skip the classifier's own parse when the markup says so.
-        looks_like_card = task.kind == TaskKind.CARD and (
-            'class="casenumber"' in html or 'class="case-num"' in html
-        )
-        state = PageState.CARD if looks_like_card else classify_page(html, LIKELY.get(task.kind))
+        """Use a fetched page, read already: store it (DONE), or say a captcha stands in the way or why to
+        fetch again. Runs in the writer's open transaction."""
+        state = read.state
         if state is PageState.CAPTCHA and task.kind in (TaskKind.SEARCH, TaskKind.CONTROL):
-            return Consumed(PageOutcome.CAPTCHA, html)
+            return Consumed(PageOutcome.CAPTCHA, read.html)
         if state is PageState.EMPTY and attempt < context.options.empty_retries:
             record_fetch(connection, context.run_id, court.code, result, state.value)
             return Consumed(PageOutcome.RETRY, f"page state {state.value}")
-        if state not in EXPECTED_STATE[task.kind]:
+        if read.page is None:
             record_fetch(connection, context.run_id, court.code, result, state.value)
+            if read.refused is not None:  # a page the parsers refuse leaves no rows behind
+                return Consumed(
+                    PageOutcome.RETRY, f"page format: {read.refused}", format_problem(read.refused)
+                )
             return Consumed(PageOutcome.RETRY, f"page state {state.value}", state_problem(state, task.kind))
-        try:  # parsed before anything is written: a page the parsers refuse leaves no rows behind
-            page = parse_as(state, html, task.url)
-        except PageFormatError as exc:
-            record_fetch(connection, context.run_id, court.code, result, state.value)
-            return Consumed(PageOutcome.RETRY, f"page format: {exc}", format_problem(exc))
-        warnings = self._store(connection, context, court, task, result, page, report)
+        warnings = self._store(connection, context, court, task, result, read.page, report)
         if warnings:
             problems = warning_problems(task.kind, warnings)
             issue = PageIssue(court.code, task.kind, task.url, result.archive, problems, "stored")
