@@ -7,6 +7,7 @@ Usage: .venv/bin/python benchmarks/parse.py [--rounds N]
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,8 @@ from bs4 import BeautifulSoup, Tag
 
 from warduty.sudrf import decode_page, parse_card
 
-PAGES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "pages"
+# The real pages are other people's documents: they stay in ../shared, beside the project, not in its git.
+PAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "pages"
 CARDS = [
     "leninsky_ufa_criminal.html",
     "zavolgskiy_card.html",
@@ -78,6 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    missing = [name for name in CARDS if not (PAGES / name).is_file()]
+    if missing:
+        sys.exit(f"{', '.join(missing)} not in {PAGES}: this benchmark reads the real pages of ../shared")
     pages = [decode_page((PAGES / name).read_bytes()) for name in CARDS]
     for page in pages:  # both must read every card before they are timed
         parse_card(page)
