@@ -55,11 +55,10 @@ class Writer:
         self.before_commit = before_commit  # writes what the pages' functions held back for the commit
         self.after_rollback = after_rollback
         self.commits = 0
-        self.writes = 0
+        self.writes = 0  # pages written (a commit waiting for a quiet round compares it)
         self._connection: Connection | None = None
         self._pages = 0  # writes in the open transaction
         self._opened = 0.0  # when the open transaction's first page came
-        self._written = 0  # pages written so far: a commit waiting for a quiet round compares it
         self._commit_waiting = False
 
     async def write(self, work: Callable[[Connection], T]) -> T:
@@ -88,7 +87,7 @@ class Writer:
             result = work(connection)
             if writes:
                 self._pages += 1
-                self._written += 1
+                self.writes += 1
             # A read between transactions ends it at once, not to hold a snapshot.
             ending = self._pages == 0 or self._pages >= self.max_pages
             if ending or time.monotonic() - self._opened >= self.max_delay:
@@ -98,7 +97,6 @@ class Writer:
         except BaseException:  # the page's own error, or its transaction's at the commit
             self._roll_back()
             raise
-        self.writes += writes
         return result
 
     def _commit_when_quiet(self) -> None:
@@ -106,13 +104,13 @@ class Writer:
         if self._commit_waiting:
             return
         self._commit_waiting = True
-        asyncio.get_running_loop().call_soon(self._quiet_round, self._written)
+        asyncio.get_running_loop().call_soon(self._quiet_round, self.writes)
 
     def _quiet_round(self, written: int) -> None:
         self._commit_waiting = False
         if self._connection is None or self._pages == 0:
             return
-        if written == self._written:
+        if written == self.writes:
             self._commit_quietly()
         else:
             self._commit_when_quiet()
