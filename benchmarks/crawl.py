@@ -14,6 +14,9 @@ their ratio. ``--against DIR`` runs the same measurement, in the same script run
 another checkout (e.g. ``git worktree add /tmp/base-perf <sha>``) and prints the ratios new/old:
 
     .venv/bin/python benchmarks/crawl.py --cpu [--scale 0.05] [--against /tmp/base-perf] [--rounds 3]
+
+``--cpu --paced`` crawls at ``--host-interval``/``--global-interval`` instead of as fast as it can: the
+demo's crawls are paced (0.05 s and 0.003 s), so their pages arrive one by one, not in bursts.
 """
 
 from __future__ import annotations
@@ -127,10 +130,13 @@ def parse_only(archive: Path) -> tuple[int, float]:
     return len(pages), time.process_time() - started
 
 
-def cpu_run(replica: ReplicaProcess, folder: Path) -> dict[str, float]:
-    """One crawl with no pacing to speak of (the crawler's CPU is the limit), then parse-only."""
+def cpu_run(
+    replica: ReplicaProcess, folder: Path, host: float = 0.0, global_: float = 0.0
+) -> dict[str, float]:
+    """One crawl, then parse-only. Unpaced by default (the crawler's CPU is the limit); with intervals, paced
+    as the demo is, where pages arrive one by one and every page's transaction costs."""
     serving = replica_cpu(replica)
-    wall, _, crawler_cpu = crawl(replica.origin, None, 0.0, 0.0, folder)
+    wall, _, crawler_cpu = crawl(replica.origin, None, host, global_, folder)
     serving = replica_cpu(replica) - serving
     (run,) = sorted((folder / "archive").glob("run-*"))
     pages, parse_cpu = parse_only(run)
@@ -152,12 +158,13 @@ def replica_cpu(replica: ReplicaProcess) -> float:
 
 def cpu_main(args: argparse.Namespace) -> None:
     """Print crawler CPU per page, parse-only CPU per page and their ratio (JSON with ``--json``)."""
-    replica = ReplicaProcess(AS_OF, scale=args.scale, min_interval=0.0).start()
+    host, global_ = (args.host_interval, args.global_interval) if args.paced else (0.0, 0.0)
+    replica = ReplicaProcess(AS_OF, scale=args.scale, min_interval=host * 0.8).start()
     try:
         results = []
         for _ in range(args.rounds):
             with tempfile.TemporaryDirectory() as tmp:
-                results.append(cpu_run(replica, Path(tmp)))
+                results.append(cpu_run(replica, Path(tmp), host, global_))
     finally:
         replica.stop()
     median = {key: statistics.median(r[key] for r in results) for key in results[0]}
@@ -179,6 +186,9 @@ def _print_cpu(label: str, result: dict[str, float]) -> None:
 def _child(src: Path, args: argparse.Namespace) -> dict[str, float]:
     """This script's ``--cpu`` measurement with the package taken from ``src``."""
     command = [sys.executable, __file__, "--cpu", "--json", "--scale", str(args.scale), "--rounds", "1"]
+    if args.paced:
+        command += ["--paced", "--host-interval", str(args.host_interval)]
+        command += ["--global-interval", str(args.global_interval)]
     environment = {**os.environ, "PYTHONPATH": str(src)}
     output = subprocess.run(command, env=environment, check=True, capture_output=True, text=True).stdout
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
@@ -208,6 +218,11 @@ def main() -> None:
     parser.add_argument("--global-interval", type=float, default=0.004)
     parser.add_argument("--sequential-courts", type=int, default=12, help="courts in the sequential run")
     parser.add_argument("--cpu", action="store_true", help="crawler CPU per page against parse-only CPU")
+    parser.add_argument(
+        "--paced",
+        action="store_true",
+        help="with --cpu: crawl at --host-interval/--global-interval (demo: 0.05/0.003)",
+    )
     parser.add_argument("--against", help="a checkout of older code to measure side by side (with --cpu)")
     parser.add_argument("--rounds", type=int, default=3, help="crawls per measurement (--cpu; median)")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)

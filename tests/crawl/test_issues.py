@@ -16,13 +16,12 @@ from sqlalchemy import Engine, func, select
 from tests.replica.synthetic import STANDARD, VINTAGE, sample_population
 from warduty.courts import Court, load_registry
 from warduty.crawl.client import ArchiveRef, ClientOptions, FetchResult
-from warduty.crawl.crawler import CourtReport, CrawlOptions, RunContext, RunReport
+from warduty.crawl.crawler import CourtReport, CrawlOptions, RunContext, RunReport, run_writer
 from warduty.crawl.frontier import Frontier, Task, TaskSpec
 from warduty.crawl.ingest import SearchRef
 from warduty.crawl.issues import PageIssue, state_problem
 from warduty.crawl.plan import Window
 from warduty.crawl.reconcile import reconcile
-from warduty.crawl.writer import Writer
 from warduty.jobs import new_crawler
 from warduty.replica.pages_site import ReplicaSite
 from warduty.store import make_engine, migrate, sync_courts
@@ -84,7 +83,7 @@ class Run:
 
     def do(self, task: Task, pages: list[bytes]) -> FakeClient:
         client = FakeClient(pages)
-        writer = Writer(self.engine)
+        writer = run_writer(self.engine, self.frontier, self.processor)
         try:
             context = RunContext(self.run_id, self.options, client, self.frontier, self.processor, writer)  # type: ignore[arg-type]
             asyncio.run(self.crawler._task(context, self.court, task, self.report))

@@ -240,6 +240,21 @@ class RunContext:
     writer: Writer  # every database statement of the crawl's tasks runs on its thread
 
 
+def run_writer(engine: Engine, frontier: Frontier, processor: Processor) -> Writer:
+    """The writer of a run's pages: what they hold back for the commit (their tasks' new states, their
+    cards' child rows) is written just before each commit, and dropped when a transaction rolls back."""
+
+    def before_commit(connection: Connection) -> None:
+        frontier.flush(connection)
+        processor.later.flush(connection)
+
+    def after_rollback() -> None:
+        frontier.discard()
+        processor.later.discard()
+
+    return Writer(engine, before_commit=before_commit, after_rollback=after_rollback)
+
+
 def courts_to_crawl(registry: CourtRegistry, options: CrawlOptions) -> list[Court]:
     """The courts a crawl with ``options`` visits: the chosen ones, else every first-instance court."""
     if options.courts:
@@ -423,9 +438,8 @@ class Crawler:
         processor = self._processor(run_id, options)
         archive = WarcArchive(self.data_dir / "archive", run_id, relative_to=self.data_dir)
         reports = {court.code: CourtReport() for court in courts}
-        writer = Writer(
-            self.engine, before_commit=processor.later.flush, after_rollback=processor.later.discard
-        )
+
+        writer = run_writer(self.engine, frontier, processor)
         try:
             async with HttpClient(self.client_options, archive=archive) as client:
                 if self.pacer is not None:
@@ -495,7 +509,7 @@ class Crawler:
                 previous = result.content
             await asyncio.sleep(context.options.retry_pause * (attempt + 1))
         await context.writer.write(
-            partial(context.frontier.finish, task=task, state=TaskState.FAILED, error=reason)
+            lambda _connection: context.frontier.finish(task, TaskState.FAILED, error=reason)
         )
         report.failed += 1
         report.reasons[reason.split(":")[0]] += 1
@@ -541,9 +555,7 @@ class Crawler:
         self, context: RunContext, court: Court, task: Task, result: FetchResult, connection: Connection
     ) -> None:
         fetch_id = record_fetch(connection, context.run_id, court.code, result, PageState.CAPTCHA.value)
-        context.frontier.finish(
-            connection, task, TaskState.DEFERRED, error="captcha not solved", fetch_id=fetch_id
-        )
+        context.frontier.finish(task, TaskState.DEFERRED, error="captcha not solved", fetch_id=fetch_id)
 
     def _with_captcha(self, court: Court, task: Task) -> str:
         if not court.captcha or task.kind not in (TaskKind.SEARCH, TaskKind.CONTROL):
@@ -632,7 +644,7 @@ class Crawler:
             )
             report.docs += 1
         context.frontier.add(connection, outcome.children)
-        context.frontier.finish(connection, task, TaskState.DONE, error=outcome.note, fetch_id=fetch_id)
+        context.frontier.finish(task, TaskState.DONE, error=outcome.note, fetch_id=fetch_id)
         return outcome.warnings
 
     # -- end of run ------------------------------------------------------------------------------------

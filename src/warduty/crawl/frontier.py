@@ -1,7 +1,9 @@
 """The durable crawl frontier: tasks of a run kept in the database, so a killed run resumes.
 
 A task is finished in the same transaction that stores what it produced (rows and child tasks), so after
-a crash a task is either done with all its output stored, or still pending and fetched again.
+a crash a task is either done with all its output stored, or still pending and fetched again. The tasks'
+new states are held back and written together just before the transaction commits (one statement for all
+its pages, where each page took one), and before any read of pending tasks.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Frontier:
     def __init__(self, engine: Engine, run_id: int) -> None:
         self.engine = engine
         self.run_id = run_id
+        self._finished: list[dict[str, Any]] = []  # new task states held back for the transaction's commit
 
     def add(self, connection: Connection, specs: Iterable[TaskSpec]) -> int:
         """Add tasks not yet in this run (a URL is fetched once per run). Returns how many were new."""
@@ -80,6 +83,7 @@ class Frontier:
 
     def pending(self, connection: Connection, court_code: str, limit: int = 200) -> list[Task]:
         """The court's next pending tasks (searches, then cards, then documents)."""
+        self.flush(connection)
         rows = connection.execute(
             _PENDING, {"pending_run": self.run_id, "pending_court": court_code, "pending_limit": limit}
         ).all()
@@ -89,24 +93,27 @@ class Frontier:
         return sorted(found, key=lambda t: (_KIND_ORDER.get(t.kind, 9), t.id))
 
     def finish(
-        self,
-        connection: Connection,
-        task: Task,
-        state: TaskState,
-        *,
-        error: str | None = None,
-        fetch_id: int | None = None,
+        self, task: Task, state: TaskState, *, error: str | None = None, fetch_id: int | None = None
     ) -> None:
-        connection.execute(
-            _FINISH,
+        """Finish ``task`` in the open transaction: written by :meth:`flush`, which whoever commits calls
+        first (the crawl's writer); whoever rolls back calls :meth:`discard`."""
+        self._finished.append(
             {
                 "task_id": task.id,
                 "new_state": state,
                 "new_error": error,
                 "new_fetch": fetch_id,
                 "new_attempts": task.attempts + 1,
-            },
+            }
         )
+
+    def flush(self, connection: Connection) -> None:
+        finished, self._finished = self._finished, []
+        if finished:
+            connection.execute(_FINISH, finished)
+
+    def discard(self) -> None:
+        self._finished = []
 
     def counts(self) -> Counter[str]:
         with self.engine.connect() as connection:
