@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from isal import igzip, isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from warduty.crawl.client import ArchiveRef, Exchange
 
@@ -63,7 +63,6 @@ class WarcArchive:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.relative_to = relative_to  # the data directory the recorded paths are relative to
         self._files: dict[str, tuple[BinaryIO, str]] = {}  # path -> (open file, path as rows record it)
-        self._writer = WARCWriter(io.BytesIO(), gzip=False)
 
     def __call__(self, exchange: Exchange) -> ArchiveRef:
         return self.write(exchange)
@@ -78,36 +77,16 @@ class WarcArchive:
             opened = path.open("ab"), stored_path(path, self.relative_to)
             self._files[str(path)] = opened
         handle, stored = opened
-        writer = self._writer
         date = _warc_date(exchange.fetched_at)
-        extra = {"WARC-Date": date}
-        if exchange.court_code:
-            extra[COURT_HEADER] = exchange.court_code
-        request_headers = StatusAndHeaders(
+        request = StatusAndHeaders(
             f"GET {_path_of(exchange.url)} HTTP/1.1", list(exchange.request_headers), is_http_request=True
-        )
-        request = writer.create_warc_record(
-            exchange.url,
-            "request",
-            http_headers=request_headers,
-            warc_headers_dict={**extra, **_digests(writer, request_headers)},
         )
         headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in _DROPPED_HEADERS]
         headers.append(("Content-Length", str(len(exchange.body))))
-        response_headers = StatusAndHeaders(
-            f"{exchange.status} {_reason(exchange.status)}", headers, "HTTP/1.1"
-        )
-        response = writer.create_warc_record(
-            exchange.url,
-            "response",
-            payload=io.BytesIO(exchange.body),
-            length=len(exchange.body),
-            http_headers=response_headers,
-            warc_headers_dict={**extra, **_digests(writer, response_headers, exchange.body)},
-        )
-        handle.write(_gzip_member(writer, request))
+        response = StatusAndHeaders(f"{exchange.status} {_reason(exchange.status)}", headers, "HTTP/1.1")
+        handle.write(_gzip(_record("request", exchange, date, _http_head(request))))
         offset = handle.tell()
-        handle.write(_gzip_member(writer, response))
+        handle.write(_gzip(_record("response", exchange, date, _http_head(response), exchange.body)))
         handle.flush()
         return ArchiveRef(file=stored, offset=offset)
 
@@ -115,6 +94,64 @@ class WarcArchive:
         for handle, _ in self._files.values():
             handle.close()
         self._files.clear()
+
+
+def _record(
+    kind: str, exchange: Exchange, date: str, http_head: bytes, payload: bytes | None = None
+) -> bytes:
+    """One WARC/1.0 record (request or response) with its digests.
+
+    The HTTP head is encoded by warcio (``StatusAndHeaders``, which %-encodes what is not ASCII); the
+    record's own few header lines are written here. warcio's record writer cost four times as much CPU, a
+    seventh of the crawler's work beside its parsers (docs/benchmarks.md); warcio still reads every
+    record back (tests check its digests).
+    """
+    block = hashlib.sha1(http_head)
+    fields = [
+        ("WARC-Type", kind),
+        ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
+        ("WARC-Date", date),
+        ("WARC-Target-URI", exchange.url),
+    ]
+    if exchange.court_code:
+        fields.append((COURT_HEADER, exchange.court_code))
+    if payload is not None:
+        fields.append(("WARC-Payload-Digest", _sha1_label(hashlib.sha1(payload))))
+        block.update(payload)
+    length = len(http_head) + len(payload or b"")
+    fields += [
+        ("WARC-Block-Digest", _sha1_label(block)),
+        ("Content-Type", f"application/http; msgtype={kind}"),
+        ("Content-Length", str(length)),
+    ]
+    head = "WARC/1.0\r\n" + "".join(f"{name}: {_one_line(value)}\r\n" for name, value in fields) + "\r\n"
+    return b"".join((head.encode("utf-8"), http_head, payload or b"", b"\r\n\r\n"))
+
+
+def _http_head(head: StatusAndHeaders) -> bytes:
+    """The HTTP status line and headers as ASCII: warcio's encoding (RFC 8187 for parameters), or where it
+    fails (a value with non-ASCII text beside a parameter, undecodable bytes) every non-ASCII byte %-encoded:
+    a hostile header must not stop the archive, and with it the crawl."""
+    try:
+        return bytes(head.to_ascii_bytes())
+    except UnicodeError:
+        head.headers = [
+            (name, value if value.isascii() else quote(value, safe=_PRINTABLE, errors="surrogateescape"))
+            for name, value in head.headers
+        ]
+        return bytes(head.to_ascii_bytes())
+
+
+_PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
+
+
+def _one_line(value: str) -> str:
+    """A header value that cannot end its line early (a URL from a hostile page may hold a line break)."""
+    return value.replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _sha1_label(digest: Any) -> str:
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
 def stored_path(path: Path, data_dir: Path | None) -> str:
@@ -150,30 +187,10 @@ def locate(stored: str, data_dir: Path, *, inside: bool = False, also: Sequence[
     return None
 
 
-def _gzip_member(writer: WARCWriter, record: object) -> bytes:
-    """One record as its own gzip member, compressed by ISA-L (a plain gzip member any reader takes): on
+def _gzip(record: bytes) -> bytes:
+    """A record as its own gzip member, compressed by ISA-L (a plain gzip member any reader takes): on
     court pages it takes a sixth of zlib's level-4 CPU for 6 % more bytes (docs/benchmarks.md)."""
-    buffer = io.BytesIO()
-    writer.out = buffer
-    writer.write_record(record)
-    return igzip.compress(buffer.getvalue(), compresslevel=isal_zlib.ISAL_DEFAULT_COMPRESSION)
-
-
-def _digests(writer: WARCWriter, http: StatusAndHeaders, payload: bytes | None = None) -> dict[str, str]:
-    """The record's block digest (and its payload's) computed here in one pass each: given to warcio, which
-    would otherwise compute them chunk by chunk (a fifth of the archive's CPU, docs/benchmarks.md)."""
-    http.compute_headers_buffer(writer.header_filter)  # the bytes warcio writes, and keeps
-    block = hashlib.sha1(http.headers_buff)
-    digests = {}
-    if payload is not None:
-        digests["WARC-Payload-Digest"] = _sha1_label(hashlib.sha1(payload))
-        block.update(payload)
-    digests["WARC-Block-Digest"] = _sha1_label(block)
-    return digests
-
-
-def _sha1_label(digest: hashlib._Hash) -> str:
-    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
+    return igzip.compress(record, compresslevel=isal_zlib.ISAL_DEFAULT_COMPRESSION)
 
 
 def _warc_date(moment: datetime) -> str:
