@@ -15,7 +15,7 @@ from tests.stats.conftest import AS_OF, pg_truth_db, population, truth_db  # noq
 from tests.stats.load_truth import load_truth
 from warduty.privacy.pseudonym import Pseudonymiser
 from warduty.replica.population import Population, generate_population
-from warduty.report import build_briefing
+from warduty.report import build_briefing, build_briefings
 from warduty.report.briefing import BriefingNameError
 from warduty.store import make_engine
 from warduty.store.schema import cases, persons
@@ -80,6 +80,25 @@ def test_briefing_figures_equal_the_population(
         head = chart.read_bytes()[:64]
         assert head.startswith(b"\x89PNG") if chart.suffix == ".png" else b"<svg" in chart.read_bytes()[:2000]
         assert chart.name in text or chart.suffix == ".svg"
+
+
+def test_briefings_in_both_languages_equal_one_briefing_each(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811
+    together = build_briefings(
+        truth_db, "2024-03", AS_OF, {"en": tmp_path / "en", "ru": tmp_path / "ru"}, pseudonyms=PSEUDONYMS
+    )
+    assert [b.lang for b in together] == ["en", "ru"]
+    for briefing in together:
+        alone = build_briefing(
+            truth_db,
+            "2024-03",
+            AS_OF,
+            briefing.lang,
+            tmp_path / f"alone-{briefing.lang}",
+            pseudonyms=PSEUDONYMS,  # type: ignore[arg-type]
+        )
+        for name in ("briefing.md", "briefing.html", "figures.json"):
+            assert (briefing.html.parent / name).read_bytes() == (alone.html.parent / name).read_bytes(), name
+        assert [p.name for p in briefing.charts] == [p.name for p in alone.charts]
 
 
 def test_defendants_are_pseudonymised_unless_names_are_asked_for(truth_db: Engine, tmp_path: Path) -> None:  # noqa: F811

@@ -31,7 +31,7 @@ from warduty.cli.crawl_cmd import crawl_with_display
 from warduty.config import Settings, check_number
 from warduty.crawl.crawler import CrawlOptions
 from warduty.crawl.ocr import ocr_available
-from warduty.jobs import default_solver, prepare_store, write_briefing
+from warduty.jobs import default_solver, prepare_store, write_briefings
 from warduty.privacy.pseudonym import Pseudonymiser, pseudonymiser
 from warduty.replica.process import ReplicaProcess
 from warduty.report import Briefing
@@ -158,10 +158,8 @@ def copy_sqlite(source: Path, target: Path) -> None:
 def _briefings(
     database_url: str, month: str, as_of: date, out: Path, pseudonyms: Pseudonymiser
 ) -> list[Briefing]:
-    return [
-        write_briefing(database_url, month, as_of, lang, out / f"{month}-{lang}", pseudonyms=pseudonyms)
-        for lang in LANGS
-    ]
+    outputs = {lang: out / f"{month}-{lang}" for lang in LANGS}
+    return write_briefings(database_url, month, as_of, outputs, pseudonyms=pseudonyms)
 
 
 _HEADLINE_KEYS = (

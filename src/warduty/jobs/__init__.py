@@ -13,7 +13,7 @@ from warduty.jobs.crawl import (
     reparse_archive,
     run_crawl,
 )
-from warduty.jobs.outputs import export, release, write_briefing
+from warduty.jobs.outputs import export, release, write_briefing, write_briefings
 from warduty.jobs.store import OpenedStore, open_store, prepare_store, require_database
 
 __all__ = [
@@ -34,4 +34,5 @@ __all__ = [
     "require_database",
     "run_crawl",
     "write_briefing",
+    "write_briefings",
 ]

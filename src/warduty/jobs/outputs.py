@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from warduty.privacy.pseudonym import Pseudonymiser
-from warduty.report import Briefing, build_briefing
+from warduty.report import Briefing, build_briefings
 from warduty.report.briefing import Lang
 from warduty.report.export import Format, export_database, export_tables
 from warduty.report.release import Release, check_release_folder, write_release
@@ -24,11 +25,26 @@ def write_briefing(
     pseudonyms: Pseudonymiser | None = None,
 ) -> Briefing:
     """Write the briefing for ``month`` as of ``as_of`` into ``out_dir`` from an existing database."""
-    engine = make_engine(database_url, create=False)  # a briefing of no database is an error, not empty
+    (briefing,) = write_briefings(
+        database_url, month, as_of, {lang: out_dir}, show_names=show_names, pseudonyms=pseudonyms
+    )
+    return briefing
+
+
+def write_briefings(
+    database_url: str,
+    month: str,
+    as_of: date,
+    outputs: Mapping[Lang, Path],
+    *,
+    show_names: bool = False,
+    pseudonyms: Pseudonymiser | None = None,
+) -> list[Briefing]:
+    """:func:`write_briefing` in each language of ``outputs`` (language -> folder); the figures are
+    computed once."""
+    engine = make_engine(database_url, create=False)
     try:
-        return build_briefing(
-            engine, month, as_of, lang, out_dir, show_names=show_names, pseudonyms=pseudonyms
-        )
+        return build_briefings(engine, month, as_of, outputs, show_names=show_names, pseudonyms=pseudonyms)
     finally:
         engine.dispose()
 

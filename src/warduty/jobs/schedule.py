@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from procrastinate import App, JobContext
 from sqlalchemy import Engine
@@ -20,7 +21,7 @@ from warduty.asylum.stats import shift_month
 from warduty.config import SCHEDULE_PREFIX, Settings
 from warduty.crawl.crawler import CrawlOptions
 from warduty.jobs.asylum import AsylumFetch, fetch_asylum
-from warduty.jobs.outputs import write_briefing
+from warduty.jobs.outputs import write_briefings
 from warduty.jobs.queue import CRAWL_QUEUE, _runtime, defer_courts, plan_queued_run
 from warduty.privacy.pseudonym import pseudonymiser
 from warduty.report.briefing import Lang
@@ -117,21 +118,15 @@ async def _do(context: JobContext, settings: Settings, engine: Engine, job: str,
     if job == "briefing":
         month = shift_month(f"{today:%Y-%m}", -1)
         pseudonyms = pseudonymiser(settings)
-        folders = []
-        for lang in LANGS:
-            folder = settings.data_dir / "briefings" / f"{month}-{lang}"
-            await asyncio.to_thread(
-                write_briefing,
-                settings.database_url,
-                month,
-                today,
-                lang,
-                folder,
-                show_names=settings.show_names,
-                pseudonyms=pseudonyms,
-            )
-            folders.append(str(folder))
-        return f"briefing {month} written to {', '.join(folders)}"
+        folders = {lang: settings.data_dir / "briefings" / f"{month}-{lang}" for lang in LANGS}
+        await asyncio.to_thread(
+            partial(write_briefings, show_names=settings.show_names, pseudonyms=pseudonyms),
+            settings.database_url,
+            month,
+            today,
+            folders,
+        )
+        return f"briefing {month} written to {', '.join(map(str, folders.values()))}"
     fetch = AsylumFetch(shift_month(f"{today:%Y-%m}", -24), today)
     outcome = await asyncio.to_thread(fetch_asylum, settings, engine, fetch)
     return f"asylum run {outcome.run_id}: {outcome.observations} observations"

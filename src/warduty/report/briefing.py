@@ -1,10 +1,10 @@
-"""``build_briefing``: the month's briefing as Markdown and HTML, ``figures.json``, the charts and their
-data (CSV for newsroom chart tools)."""
+"""``build_briefing``/``build_briefings``: the month's briefing as Markdown and HTML, ``figures.json``,
+the charts and their data (CSV for newsroom chart tools)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from warduty.privacy import redactor
 from warduty.privacy.pseudonym import Pseudonymiser
-from warduty.report.asylum_note import asylum_note
+from warduty.report.asylum_note import AsylumNote, asylum_note
 from warduty.report.blocks import to_html, to_markdown
 from warduty.report.charts import render_charts, write_chart_data
 from warduty.report.text import briefing_blocks
@@ -68,19 +68,51 @@ def build_briefing(
     """Compute the figures for ``month`` as of ``as_of`` and write the briefing files into ``out_dir``.
     Defendants appear under ``pseudonyms`` (the deployment's, :meth:`Pseudonymiser.of_data_dir`, so
     they carry the names the dashboard and exports give them) unless ``show_names``."""
+    (briefing,) = build_briefings(
+        engine, month, as_of, {lang: out_dir}, show_names=show_names, pseudonyms=pseudonyms
+    )
+    return briefing
+
+
+def build_briefings(
+    engine: Engine,
+    month: str,
+    as_of: date,
+    outputs: Mapping[Lang, Path],
+    *,
+    show_names: bool = False,
+    pseudonyms: Pseudonymiser | None = None,
+) -> list[Briefing]:
+    """:func:`build_briefing` in several languages (``outputs``: each language's folder): the figures are
+    computed once, the briefing written in each language."""
     if not show_names and pseudonyms is None:
         raise ValueError("a briefing without names needs the deployment's pseudonymiser")
     month = parse_month(month)
-    words = words_for(lang)
     data = compute(engine, month, as_of)
     note = asylum_note(engine, month)
     with engine.connect() as connection:
         verdicts = published_verdicts(
             connection, Filters(articles=(ARTICLE,), since=first_day(month), until=last_day(month)), limit=10
         )
-    title, blocks = briefing_blocks(data, words, note, verdicts, None if show_names else pseudonyms)
+    shown = None if show_names else pseudonyms
+    return [_write(data, note, verdicts, as_of, lang, out_dir, shown) for lang, out_dir in outputs.items()]
+
+
+def _write(
+    data: BriefingData,
+    note: AsylumNote | None,
+    verdicts: Sequence[PublishedVerdict],
+    as_of: date,
+    lang: Lang,
+    out_dir: Path,
+    pseudonyms: Pseudonymiser | None,
+) -> Briefing:
+    """Write one language's briefing files; defendants under ``pseudonyms``, or named where it is None."""
+    words = words_for(lang)
+    month = data.month
+    title, blocks = briefing_blocks(data, words, note, verdicts, pseudonyms)
     markdown_text, html_text = to_markdown(blocks), to_html(blocks, title, lang)
-    if not show_names:
+    if pseudonyms is not None:
         _check_no_names(markdown_text, html_text, verdicts)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = render_charts(data, words, out_dir)
