@@ -23,7 +23,6 @@ from warduty.crawl.issues import NEEDS_ATTENTION
 from warduty.crawl.lock import CrawlLocked
 from warduty.crawl.runs import RunCloseError, close_run, list_runs
 from warduty.jobs import default_solver, reparse_archive, run_crawl
-from warduty.jobs.queue import enqueue_crawl
 from warduty.law import WATCHED_ARTICLES
 from warduty.law.catalogue import catalogue_articles
 from warduty.store import make_engine, require_writable
@@ -288,6 +287,8 @@ def crawl_command(
 
 def _enqueue(settings: Settings, options: CrawlOptions) -> None:
     """``crawl --queue``: the run planned, its court jobs queued for the workers."""
+    from warduty.jobs.queue import enqueue_crawl  # procrastinate and psycopg: only for the queue
+
     try:
         run = enqueue_crawl(settings, options)
     except CrawlLocked as exc:

@@ -7,8 +7,6 @@ from datetime import datetime
 import typer
 
 from warduty.cli.app import app, console, err_console, print_json, print_table, settings_from
-from warduty.jobs.queue import QueueError, conninfo
-from warduty.jobs.schedule import schedule_view
 from warduty.store import make_engine
 from warduty.workers.schedule import JOBS, MOSCOW
 
@@ -30,6 +28,10 @@ def schedule_command(
     """Show the schedule (the TOML file's `schedule` table): each job's time, next and last run.
 
     The workers (`warduty worker`) fire the jobs: to change them, edit the file and restart the workers."""
+    # procrastinate and psycopg load here, not for every command: they cost half a second of start-up.
+    from warduty.jobs.queue import QueueError, conninfo
+    from warduty.jobs.schedule import schedule_view
+
     if example:
         console.print(EXAMPLE, markup=False, highlight=False)
         return

@@ -9,8 +9,6 @@ import typer
 
 from warduty.cli.app import app, err_console, settings_from
 from warduty.config import check_number, check_url
-from warduty.jobs.queue import WorkerOptions, run_worker, worker_name
-from warduty.jobs.schedule import schedule_entries
 
 
 @app.command("worker")
@@ -51,6 +49,10 @@ def worker_command(
     Start one per machine or egress; at most one worker talks to a court host at a time.
 
     Ctrl-C or SIGTERM stops it after its running jobs; a killed worker's jobs go to the others."""
+    # procrastinate and psycopg load here, not for every command: they cost half a second of start-up.
+    from warduty.jobs.queue import WorkerOptions, run_worker, worker_name
+    from warduty.jobs.schedule import schedule_entries
+
     settings = settings_from(ctx)
     for name, value in (
         ("--global-interval", global_interval),

@@ -23,7 +23,6 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 from warduty.courts import Court
@@ -116,6 +115,8 @@ def _picture(image: bytes) -> Image.Image | None:
 
 def _digit_steps(result: Any, digit_columns: list[int]) -> list[list[float]]:
     """Per step of the reading, the probabilities of "nothing" (column 0) and of each digit."""
+    import numpy as np  # here: every command imports this module, few read a captcha
+
     probabilities = np.asarray(result["probabilities"], dtype=np.float32)
     probabilities = probabilities.reshape(-1, probabilities.shape[-1])
     chosen = probabilities[:, [0, *digit_columns]]

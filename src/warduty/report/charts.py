@@ -8,38 +8,48 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from warduty.stats.chart_data import chart_tables
 from warduty.stats.figures import BriefingData, MetricView
 from warduty.stats.wording import Words
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 RECEIVED_COLOUR = "#7a8fa6"
 SENTENCES_COLOUR = "#b2182b"
 SHADE = "#f0e6c8"
-plt.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none", "axes.spines.top": False,
-                     "axes.spines.right": False})  # fmt: skip
+
+
+@cache
+def _pyplot() -> ModuleType:
+    """matplotlib's pyplot on the Agg backend, loaded at the first chart: every command imports this
+    module (through the application layer), and loading matplotlib took half a second of each start-up."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none", "axes.spines.top": False,
+                         "axes.spines.right": False})  # fmt: skip
+    return plt
 
 
 def _save(figure: Figure, out_dir: Path, stem: str) -> list[Path]:
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
     figure.savefig(paths[0], dpi=150, bbox_inches="tight")
     figure.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
+    _pyplot().close(figure)
     return paths
 
 
 def monthly_chart(data: BriefingData, words: Words, out_dir: Path) -> list[Path]:
     """Received and sentences by month, the record month marked, incomplete months shaded."""
-    figure, axis = plt.subplots(figsize=(10, 4.6))
+    figure, axis = _pyplot().subplots(figsize=(10, 4.6))
     months = [m.month for m in data.sentences.series]
     x = list(range(len(months)))
     _line(axis, x, data.received, RECEIVED_COLOUR, words.chart_received)
@@ -86,7 +96,7 @@ def _line(axis: Any, x: Sequence[int], view: MetricView, colour: str, label: str
 
 def region_chart(data: BriefingData, words: Words, out_dir: Path, top: int = 10) -> list[Path]:
     regions = list(data.regions_oblast[:top])[::-1]
-    figure, axis = plt.subplots(figsize=(8, 0.42 * len(regions) + 1.3))
+    figure, axis = _pyplot().subplots(figsize=(8, 0.42 * len(regions) + 1.3))
     labels = [words.region(r.region_ru, r.region_en) for r in regions]
     bars = axis.barh(labels, [r.value for r in regions], color=RECEIVED_COLOUR, height=0.65)
     for bar, region in zip(bars, regions, strict=True):
@@ -110,7 +120,7 @@ def mix_chart(data: BriefingData, words: Words, out_dir: Path) -> list[Path]:
         (words.mix_label("disciplinary_unit"), mix.disciplinary_unit, "#f4a582"),
         (words.mix_label("other_punishment"), mix.other_punishment, "#bababa"),
     ]
-    figure, axis = plt.subplots(figsize=(8, 1.9))
+    figure, axis = _pyplot().subplots(figsize=(8, 1.9))
     left = 0
     for label, value, colour in parts:
         if value == 0:

@@ -6,16 +6,15 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -127,6 +126,8 @@ def describe_error(error: DBAPIError, url: str | None = None) -> str:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # alembic loads when the schema is looked at, not for every command
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -135,6 +136,8 @@ def _alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision``; re-applying changes nothing. Returns the revision reached."""
+    from alembic import command
+
     try:
         command.upgrade(_alembic_config(engine), revision)
         return current_revision(engine)
@@ -169,9 +172,13 @@ def _shown(engine: Engine) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://"))).get_current_head()
