@@ -402,10 +402,10 @@ def _lower_court(lower: dict[str, str]) -> LowerCourt | None:
 
 
 def _data_rows(
-    table: LexborNode, label: str, header: HeaderMap, start: int, warnings: list[str]
+    all_rows: list[LexborNode], label: str, header: HeaderMap, start: int, warnings: list[str]
 ) -> list[list[str]]:
     rows: list[list[str]] = []
-    for number, row in enumerate(table_rows(table)[start + 1 :], start=1):
+    for number, row in enumerate(all_rows[start + 1 :], start=1):
         cells = row_cells(row)
         if not cells:
             continue
@@ -419,10 +419,11 @@ def _data_rows(
 
 
 def _events(table: LexborNode, label: str, warnings: list[str]) -> list[CardEvent]:
-    start, header = find_header(table_rows(table), _EVENT_SPEC, ("name", "date"), _NOTHING, label)
+    rows = table_rows(table)
+    start, header = find_header(rows, _EVENT_SPEC, ("name", "date"), _NOTHING, label)
     warnings.extend(f"{label}: unknown column {key!r}" for key in header.unknown)
     events = []
-    for cells in _data_rows(table, label, header, start, warnings):
+    for cells in _data_rows(rows, label, header, start, warnings):
         get = _getter(cells, header)
         date_raw = get("date") or ""
         events.append(
@@ -452,7 +453,8 @@ def _getter(cells: list[str], header: HeaderMap) -> Callable[[str], str | None]:
 def _people(
     table: LexborNode, label: str, warnings: list[str], unread: list[str]
 ) -> tuple[list[CardPerson], list[CardParty]]:
-    start, header = find_header(table_rows(table), _PERSON_SPEC, ("name",), _UNREAD_PEOPLE_COLUMNS, label)
+    rows = table_rows(table)
+    start, header = find_header(rows, _PERSON_SPEC, ("name",), _UNREAD_PEOPLE_COLUMNS, label)
     warnings.extend(f"{label}: unknown column {key!r}" for key in header.unknown)
     has_role = "role" in header.columns
     has_articles = "articles" in header.columns
@@ -460,7 +462,7 @@ def _people(
         raise PageFormatError(f"{label}: header has neither a role nor a «Перечень статей» column")
     persons: list[CardPerson] = []
     parties: list[CardParty] = []
-    data_rows = _data_rows(table, label, header, start, warnings)
+    data_rows = _data_rows(rows, label, header, start, warnings)
     for key, position in header.ignored:
         filled = sum(1 for cells in data_rows if cells[position])
         if filled:

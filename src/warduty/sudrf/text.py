@@ -10,6 +10,8 @@ _DROP_BLOCKS = re.compile(r"<(script|style|title)\b[^>]*>.*?</\1\s*>", re.IGNORE
 _COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _LINE_BREAKS = re.compile(r"<br\b[^>]*>|</(?:p|div|tr|li|h[1-6]|table|center)\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
+# Where a script, style or title may start (case blind, so never missing what the lower-cased test finds).
+_BLOCK_START = re.compile(r"<(?:script|style|title)", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -34,9 +36,10 @@ def normalise_lines(text: str) -> str:
 def fragment_text(fragment: str) -> str:
     """Readable text of an HTML fragment: <br> and block ends become new lines, tags go, entities decode."""
     text = _COMMENTS.sub("", fragment) if "<!--" in fragment else fragment
-    lowered = text.lower()
-    if "<script" in lowered or "<style" in lowered or "<title" in lowered:
-        text = _DROP_BLOCKS.sub("", text)
+    if _BLOCK_START.search(text):  # cheaper than lower-casing every fragment (acts are long)
+        lowered = text.lower()
+        if "<script" in lowered or "<style" in lowered or "<title" in lowered:
+            text = _DROP_BLOCKS.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _TAGS.sub("", text)
     return normalise_lines(html.unescape(text))
