@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import lru_cache, wraps
 
 _DROP_BLOCKS = re.compile(r"<(script|style|title)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -33,6 +35,23 @@ def normalise_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _remember_short(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` with the results for short arguments remembered (least recently used go first).
+
+    Label and header cells («Дата поступления», «Наименование события») are the same markup on every card
+    of a template, and most cells read are such cells; long texts (acts) seldom repeat. At most 2,048
+    results of at most 400 characters are kept: a few MB, whatever a page holds.
+    """
+    remembered = lru_cache(maxsize=2048)(function)
+
+    @wraps(function)
+    def short_remembered(text: str) -> str:
+        return remembered(text) if len(text) <= 400 else function(text)
+
+    return short_remembered
+
+
+@_remember_short
 def fragment_text(fragment: str) -> str:
     """Readable text of an HTML fragment: <br> and block ends become new lines, tags go, entities decode."""
     text = _COMMENTS.sub("", fragment) if "<!--" in fragment else fragment
@@ -45,6 +64,7 @@ def fragment_text(fragment: str) -> str:
     return normalise_lines(html.unescape(text))
 
 
+@_remember_short
 def label_key(text: str) -> str:
     """A label as a comparison key: upper case, single spaces, no trailing colon."""
     return squash(text).upper().rstrip(":").strip()
