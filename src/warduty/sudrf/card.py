@@ -71,8 +71,7 @@ _CASE_HEADING = re.compile(r"^ДЕЛО\s*№\s*(\S.*)$", re.IGNORECASE)
 _TAB_COUNT = re.compile(r"index\(\s*\d+\s*,\s*(\d+)\s*\)")
 _HEADING_MARK = re.compile(r"""class\s*=\s*["']?(?:casenumber|case-num)\b""")
 _DOCKET_MARK = re.compile(r"""class\s*=\s*["']?(?:title|name-instanse)\b""")
-_HTML_OPEN = re.compile(r"<html\b", re.IGNORECASE)
-_HTML_CLOSE = re.compile(r"</html\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(?:html\b|(/)html\s*>)", re.IGNORECASE)  # an <html…> start, or an </html> end
 _HIDDEN = re.compile(r"информация\s+скрыта|сведения\s+скрыты", re.IGNORECASE)
 
 _UID, _RECEIVED, _CATEGORY, _JUDGE, _DECIDED, _RESULT, _BUILDING = (
@@ -170,7 +169,9 @@ def require_complete(html: str) -> None:
     """
     if "</html>" not in html[-400:].lower():
         raise PageFormatError("page is truncated: it does not end with </html>")
-    opened, closed = len(_HTML_OPEN.findall(html)), len(_HTML_CLOSE.findall(html))
+    closes = [bool(match.group(1)) for match in _HTML_TAG.finditer(html)]  # one pass over the page
+    closed = sum(closes)
+    opened = len(closes) - closed
     if opened > closed:
         raise PageFormatError(f"page is truncated: {opened} <html> tags but only {closed} </html>")
 
