@@ -13,6 +13,7 @@ RULES = {
     "contract": service._CONTRACT,
     "conscript": service._CONSCRIPT,
     "voluntary": service._VOLUNTARY,
+    "military": service._MILITARY,
 }
 # Every code point, so that each letter's case-blind matches are all found.
 EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
@@ -40,6 +41,8 @@ def test_whatever_a_letter_matches_blind_to_case_has_the_letters_upper_case() ->
         ("mobilised", "призванный на военную службу по частичной мобилизации"),
         ("contract", "проходящий военную службу по кᲂнтракту"),
         ("conscript", "Служба по ПРИЗЫВУ"),
+        ("military", "Военнᲂслужащий войсковой части"),
+        ("military", "проходил военную службу"),
     ],
 )
 def test_a_rule_finds_what_its_regex_finds(name: str, text: str) -> None:

@@ -79,7 +79,10 @@ _DETAINED = re.compile(
 )
 
 
-_MILITARY = re.compile(r"военнослужащ|воинск|военн\w*\s+служб|мобилиз|по\s+призыву|контракт", re.IGNORECASE)
+_MILITARY = _Rule(
+    r"военнослужащ|воинск|военн\w*\s+служб|мобилиз|по\s+призыву|контракт",
+    *("ВОЕНН", "ВОИНСК", "МОБИЛИЗ", "ПРИЗЫВУ", "КОНТРАКТ"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +104,10 @@ CIVILIAN = ServiceFacts(False, False, False, None, None, None, None)
 def service_facts(text: str, narrative: str) -> ServiceFacts:
     """Service facts from the whole text, absence facts from the narrative; a text that names no military
     service at all is a civilian's (checked first: it is cheap, the absence rules are not)."""
-    if not _MILITARY.search(text):
+    upper = text.upper()
+    if not _MILITARY.found(text, upper):
         return CIVILIAN
     start, end, days = absence(narrative)
-    upper = text.upper()
     return ServiceFacts(
         _MOBILISED.found(text, upper),
         _CONTRACT.found(text, upper),
