@@ -37,7 +37,7 @@ from warduty.sudrf import (
     parse_document,
     parse_listing,
 )
-from warduty.sudrf.markup import MAX_DEPTH, nesting_depth
+from warduty.sudrf.markup import MAX_DEPTH, SCAN_ABOVE, html_tree, nesting_depth
 
 COURT_URL = "https://gvs--spb.sudrf.ru/modules.php?name=sud_delo&name_op=r"
 PATH = "/modules.php?name=sud_delo&name_op=r"
@@ -135,6 +135,18 @@ def test_deep_nesting_is_refused_at_once() -> None:
         with pytest.raises(PageFormatError, match="nest more than"):
             parse(html)
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("tag", ["div", "footer", "section", "figure"])
+def test_a_page_too_small_for_the_scan_parses_quickly_however_deep(tag: str) -> None:
+    # The worst such page: every one of its SCAN_ABOVE '<' opens an element that nests (about 5 ms).
+    html = f"<{tag} class=x>y" * SCAN_ABOVE
+    assert nesting_depth(html) > MAX_DEPTH
+    started = time.process_time()
+    html_tree(html)
+    assert time.process_time() - started < 0.1
+    with pytest.raises(PageFormatError, match="nest more than"):
+        html_tree(html + "<b>")  # one '<' more: scanned, and refused
 
 
 def test_court_pages_stay_far_below_the_depth_cap() -> None:

@@ -71,8 +71,7 @@ _CASE_HEADING = re.compile(r"^ДЕЛО\s*№\s*(\S.*)$", re.IGNORECASE)
 _TAB_COUNT = re.compile(r"index\(\s*\d+\s*,\s*(\d+)\s*\)")
 _HEADING_MARK = re.compile(r"""class\s*=\s*["']?(?:casenumber|case-num)\b""")
 _DOCKET_MARK = re.compile(r"""class\s*=\s*["']?(?:title|name-instanse)\b""")
-_HTML_OPEN = re.compile(r"<html\b", re.IGNORECASE)
-_HTML_CLOSE = re.compile(r"</html\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(?:html\b|(/)html\s*>)", re.IGNORECASE)  # an <html…> start, or an </html> end
 _HIDDEN = re.compile(r"информация\s+скрыта|сведения\s+скрыты", re.IGNORECASE)
 
 _UID, _RECEIVED, _CATEGORY, _JUDGE, _DECIDED, _RESULT, _BUILDING = (
@@ -170,7 +169,9 @@ def require_complete(html: str) -> None:
     """
     if "</html>" not in html[-400:].lower():
         raise PageFormatError("page is truncated: it does not end with </html>")
-    opened, closed = len(_HTML_OPEN.findall(html)), len(_HTML_CLOSE.findall(html))
+    closes = [bool(match.group(1)) for match in _HTML_TAG.finditer(html)]  # one pass over the page
+    closed = sum(closes)
+    opened = len(closes) - closed
     if opened > closed:
         raise PageFormatError(f"page is truncated: {opened} <html> tags but only {closed} </html>")
 
@@ -402,10 +403,10 @@ def _lower_court(lower: dict[str, str]) -> LowerCourt | None:
 
 
 def _data_rows(
-    table: LexborNode, label: str, header: HeaderMap, start: int, warnings: list[str]
+    all_rows: list[LexborNode], label: str, header: HeaderMap, start: int, warnings: list[str]
 ) -> list[list[str]]:
     rows: list[list[str]] = []
-    for number, row in enumerate(table_rows(table)[start + 1 :], start=1):
+    for number, row in enumerate(all_rows[start + 1 :], start=1):
         cells = row_cells(row)
         if not cells:
             continue
@@ -419,10 +420,11 @@ def _data_rows(
 
 
 def _events(table: LexborNode, label: str, warnings: list[str]) -> list[CardEvent]:
-    start, header = find_header(table_rows(table), _EVENT_SPEC, ("name", "date"), _NOTHING, label)
+    rows = table_rows(table)
+    start, header = find_header(rows, _EVENT_SPEC, ("name", "date"), _NOTHING, label)
     warnings.extend(f"{label}: unknown column {key!r}" for key in header.unknown)
     events = []
-    for cells in _data_rows(table, label, header, start, warnings):
+    for cells in _data_rows(rows, label, header, start, warnings):
         get = _getter(cells, header)
         date_raw = get("date") or ""
         events.append(
@@ -452,7 +454,8 @@ def _getter(cells: list[str], header: HeaderMap) -> Callable[[str], str | None]:
 def _people(
     table: LexborNode, label: str, warnings: list[str], unread: list[str]
 ) -> tuple[list[CardPerson], list[CardParty]]:
-    start, header = find_header(table_rows(table), _PERSON_SPEC, ("name",), _UNREAD_PEOPLE_COLUMNS, label)
+    rows = table_rows(table)
+    start, header = find_header(rows, _PERSON_SPEC, ("name",), _UNREAD_PEOPLE_COLUMNS, label)
     warnings.extend(f"{label}: unknown column {key!r}" for key in header.unknown)
     has_role = "role" in header.columns
     has_articles = "articles" in header.columns
@@ -460,7 +463,7 @@ def _people(
         raise PageFormatError(f"{label}: header has neither a role nor a «Перечень статей» column")
     persons: list[CardPerson] = []
     parties: list[CardParty] = []
-    data_rows = _data_rows(table, label, header, start, warnings)
+    data_rows = _data_rows(rows, label, header, start, warnings)
     for key, position in header.ignored:
         filled = sum(1 for cells in data_rows if cells[position])
         if filled:

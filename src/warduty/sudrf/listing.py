@@ -20,7 +20,7 @@ from warduty.sudrf.card import require_complete
 from warduty.sudrf.errors import PageFormatError
 from warduty.sudrf.markup import html_tree
 from warduty.sudrf.records import Engine, Listing, ListingRow
-from warduty.sudrf.tables import LabelTest, cell_text, find_header, row_cells, starts, table_rows
+from warduty.sudrf.tables import LabelTest, cell_text, find_header, links, row_cells, starts, table_rows
 from warduty.sudrf.text import label_key, or_none, parse_date, squash
 
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212:"
@@ -144,7 +144,7 @@ def _row(
         return cell_text(cells[position]) if position is not None else ""
 
     number_cell = cells[columns["case_number"]]
-    link = next((a for a in number_cell.css("a") if _CARD_LINK.search(a.attributes.get("href") or "")), None)
+    link = next((a for a in links(number_cell) if _CARD_LINK.search(a.attributes.get("href") or "")), None)
     if link is None:
         return None
     href = link.attributes.get("href") or ""
@@ -152,7 +152,7 @@ def _row(
     number_raw = squash(link.text()) or squash(number_cell.text())
     acts_position = columns.get("acts")
     act_cells = [cells[acts_position]] if acts_position is not None else cells
-    act_hrefs = (a.attributes.get("href") or "" for cell in act_cells for a in cell.css("a"))
+    act_hrefs = (a.attributes.get("href") or "" for cell in act_cells for a in links(cell))
     act_urls = tuple(_absolute(act, base_url) for act in act_hrefs if _is_act_link(act, engine))
     received_raw, decided_raw, force_raw = text("received"), text("decided"), text("legal_force")
     return ListingRow(

@@ -28,6 +28,12 @@ def cell_text(cell: LexborNode) -> str:
     return fragment_text(markup)
 
 
+def links(node: LexborNode) -> list[LexborNode]:
+    """The ``a`` elements of ``node`` (itself included) in document order, as ``node.css("a")`` finds them
+    but without compiling a selector on every call (a few per result row)."""
+    return [descendant for descendant in node.traverse() if descendant.tag == "a"]
+
+
 def row_cells(row: LexborNode) -> list[LexborNode]:
     return [child for child in row.iter() if child.tag in ("td", "th")]
 

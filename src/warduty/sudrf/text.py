@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import lru_cache, wraps
 
 _DROP_BLOCKS = re.compile(r"<(script|style|title)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _LINE_BREAKS = re.compile(r"<br\b[^>]*>|</(?:p|div|tr|li|h[1-6]|table|center)\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
+# Where a script, style or title may start (case blind, so never missing what the lower-cased test finds).
+_BLOCK_START = re.compile(r"<(?:script|style|title)", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -31,17 +35,36 @@ def normalise_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _remember_short(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` with the results for short arguments remembered (least recently used go first).
+
+    Label and header cells («Дата поступления», «Наименование события») are the same markup on every card
+    of a template, and most cells read are such cells; long texts (acts) seldom repeat. At most 2,048
+    results of at most 400 characters are kept: a few MB, whatever a page holds.
+    """
+    remembered = lru_cache(maxsize=2048)(function)
+
+    @wraps(function)
+    def short_remembered(text: str) -> str:
+        return remembered(text) if len(text) <= 400 else function(text)
+
+    return short_remembered
+
+
+@_remember_short
 def fragment_text(fragment: str) -> str:
     """Readable text of an HTML fragment: <br> and block ends become new lines, tags go, entities decode."""
     text = _COMMENTS.sub("", fragment) if "<!--" in fragment else fragment
-    lowered = text.lower()
-    if "<script" in lowered or "<style" in lowered or "<title" in lowered:
-        text = _DROP_BLOCKS.sub("", text)
+    if _BLOCK_START.search(text):  # cheaper than lower-casing every fragment (acts are long)
+        lowered = text.lower()
+        if "<script" in lowered or "<style" in lowered or "<title" in lowered:
+            text = _DROP_BLOCKS.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _TAGS.sub("", text)
     return normalise_lines(html.unescape(text))
 
 
+@_remember_short
 def label_key(text: str) -> str:
     """A label as a comparison key: upper case, single spaces, no trailing colon."""
     return squash(text).upper().rstrip(":").strip()
