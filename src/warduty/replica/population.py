@@ -10,6 +10,7 @@ judges, event timelines and anonymised texts. The same seed and scale give the s
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import uuid
 from collections import defaultdict
@@ -22,6 +23,7 @@ from importlib import resources
 from warduty.courts import Court, load_registry
 from warduty.replica.calibrate import Adjustment, calibrate
 from warduty.replica.drafts import WATCHED, Draft, new_draft, working_day
+from warduty.replica.draws import choice, randint
 from warduty.replica.events import build_events
 from warduty.replica.model import ReplicaAct, ReplicaCase, ReplicaPerson
 from warduty.replica.names import genitive_judge, judge_name
@@ -107,18 +109,19 @@ class _CourtPicker:
         self.region = {c.code: c.seat_region_ru for c in courts}
         weights = watched_weights(courts)
         self.codes = sorted(weights)
-        self.weights = [weights[c] for c in self.codes]
+        # rng.choices would sum the weights on every call; these are the same floats, summed once.
+        self.cum_weights = list(itertools.accumulate(weights[c] for c in self.codes))
         self.background_codes = [c.code for c in courts if c.level == "garrison"]
         self.districts = [c.code for c in courts if c.level == "district"]
 
     def __call__(self, rng: random.Random, region: str | None) -> tuple[str, str]:
         if region is None:
-            code = rng.choices(self.codes, weights=self.weights)[0]
+            code = rng.choices(self.codes, cum_weights=self.cum_weights)[0]
         else:
             members = [c for c in self.codes if self.region[c] == region]
             if not members:
                 raise PopulationError(f"no garrison court sits in {region!r}")
-            code = rng.choice(members)
+            code = choice(rng, members)
         return code, self.region[code]
 
 
@@ -140,7 +143,7 @@ def base_drafts(rng: random.Random, scale: float, picker: _CourtPicker) -> list[
             for _ in range(round(expected * scale)):
                 received = _receipt_day(rng, plan.month)
                 if article == "background":
-                    code = rng.choice(picker.background_codes)
+                    code = choice(rng, picker.background_codes)
                     drafts.append(new_draft(rng, code, picker.region[code], received, None))
                 else:
                     code, region = picker(rng, None)
@@ -221,7 +224,7 @@ def _freeze(
     for code in sorted(by_court):
         court = court_by_code[code]
         court_rng = random.Random(f"{rng.random()}-{code}")
-        judges = [judge_name(court_rng) for _ in range(court_rng.randint(2, 6))]
+        judges = [judge_name(court_rng) for _ in range(randint(court_rng, 2, 6))]
         frozen[code] = tuple(
             _freeze_court(court, sorted(by_court[code], key=_draft_order), judges, court_rng)
         )
@@ -238,26 +241,26 @@ def _freeze_court(
     prefix = "2" if court.level == "district" else "1"
     numbers: dict[int, int] = defaultdict(int)
     uid_seq: dict[int, int] = {}
-    site_ids = _increasing_ids(rng, len(drafts), start=rng.randint(1_000_000, 9_000_000))
+    site_ids = _increasing_ids(rng, len(drafts), start=randint(rng, 1_000_000, 9_000_000))
     posting_rank = sorted(range(len(drafts)), key=lambda i: (drafts[i].posted, i))
     site_id_of = {index: site_ids[rank] for rank, index in enumerate(posting_rank)}
-    doc_id = rng.randint(10_000_000, 90_000_000)
+    doc_id = randint(rng, 10_000_000, 90_000_000)
     cases = []
     for index, draft in enumerate(drafts):
         year = draft.received.year
         numbers[year] += 1
-        uid_seq[year] = uid_seq.get(year, rng.randint(1, 60)) + rng.randint(1, 4)
+        uid_seq[year] = uid_seq.get(year, randint(rng, 1, 60)) + randint(rng, 1, 4)
         case_number = f"{prefix}-{numbers[year]}/{year}"
-        judge = rng.choice(judges)
+        judge = choice(rng, judges)
         acts: tuple[ReplicaAct, ...] = ()
         if draft.act_published is not None and draft.decided is not None:
-            doc_id += rng.randint(1, 40)
+            doc_id += randint(rng, 1, 40)
             acts = (_act(court, draft, case_number, judge, doc_id),)
         cases.append(
             ReplicaCase(
                 court_code=court.code,
                 case_number=case_number,
-                uid=f"{court.code}-01-{year}-{uid_seq[year]:06d}-{rng.randint(0, 99):02d}",
+                uid=f"{court.code}-01-{year}-{uid_seq[year]:06d}-{randint(rng, 0, 99):02d}",
                 site_id=site_id_of[index],
                 site_uid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 received=draft.received,
@@ -279,7 +282,7 @@ def _freeze_court(
 def _increasing_ids(rng: random.Random, count: int, start: int) -> list[int]:
     ids, current = [], start
     for _ in range(count):
-        current += rng.randint(1, 9)
+        current += randint(rng, 1, 9)
         ids.append(current)
     return ids
 
@@ -296,7 +299,7 @@ def _legal_force(draft: Draft, rng: random.Random) -> date | None:
     if draft.decided is None or draft.outcome not in ("verdict", "dismissed"):
         return None
     appealed = rng.random() < 0.2
-    return draft.decided + timedelta(days=rng.randint(60, 150) if appealed else rng.randint(16, 40))
+    return draft.decided + timedelta(days=randint(rng, 60, 150) if appealed else randint(rng, 16, 40))
 
 
 def _person(draft: Draft, position: int) -> ReplicaPerson:
