@@ -4,12 +4,13 @@ Run: .venv/bin/python benchmarks/replica_equivalence.py --base ../wt-replica-bas
 
 For this checkout and for ``--base`` (the ``src`` folder of a worktree of main) it runs one interpreter
 each that writes a digest file: a SHA-256 of every case of the population (seed 20240412, scale 1.0: all
-fields, persons, events, acts with their texts, in a canonical JSON), of what each court site shows of every
-case as of 2024-04-12 and 2025-06-30 (``case_view``), and of every reply (status line, headers, body bytes)
-to the requests of ``replica_cpu.crawl_mix`` for every ``--every``-th court on both days (listings of each
-watched article and year window, all pages; cards; documents; captcha forms, wrong and right answers),
-plus odd requests (dotted host, unknown host, malformed queries, a card with a wrong uid, an empty
-document, a page past the last). Then it compares the two files line by line.
+fields, persons, events, acts with their texts, in a canonical JSON), of every act's HTML in each of its
+three layouts, of what each court site shows of every case as of 2024-04-12 and 2025-06-30
+(``case_view``), and of every reply (status line, headers, body bytes) to the requests of
+``replica_cpu.crawl_mix`` for every ``--every``-th court on both days (listings of each watched article
+and year window, all pages; cards; documents; captcha forms, wrong and right answers), plus odd requests
+(dotted host, unknown host, malformed queries, a card with a wrong uid, an empty document, a page past
+the last). Then it compares the two files line by line.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from replica_cpu import AS_OF, SEED, SRC, chosen_courts, crawl_mix
 
+KINDS = ("case", "act", "view", "page", "odd")
 _ODD = (
     b"/modules.php?name=sud_delo&srv_num=1&name_op=case&case_id=1&case_uid=x&delo_id=1540006",
     b"/modules.php?name=sud_delo&srv_num=1&name_op=doc&number=1&delo_id=1540006&new=0&text_number=2",
@@ -61,7 +63,7 @@ def _digest(value: Any) -> str:
 
 
 def dump(path: Path, every: int) -> None:
-    from warduty.replica.pages import case_view
+    from warduty.replica.pages import ACT_LAYOUTS, act_body, case_view
     from warduty.replica.population import generate_population
     from warduty.replica.server import ReplicaServer
 
@@ -69,6 +71,10 @@ def dump(path: Path, every: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         for case in population.all_cases():
             out.write(f"case {case.court_code} {case.case_number} {_digest(case)}\n")
+            for act in case.acts:  # every act in every layout, served or not
+                bodies = "".join(act_body(act, layout) for layout in ACT_LAYOUTS)
+                html = hashlib.sha256(bodies.encode()).hexdigest()
+                out.write(f"act {case.court_code} {act.doc_id} {html}\n")
             for as_of in AS_OF:
                 view = _digest(case_view(case, as_of))
                 out.write(f"view {as_of} {case.court_code} {case.case_number} {view}\n")
@@ -113,7 +119,7 @@ def main() -> None:
             subprocess.run(command, env=env, check=True)
         old = files["old"].read_text("utf-8").splitlines()
         new = files["new"].read_text("utf-8").splitlines()
-    kinds = {k: sum(1 for line in new if line.startswith(k + " ")) for k in ("case", "view", "page", "odd")}
+    kinds = {k: sum(1 for line in new if line.startswith(f"{k} ")) for k in KINDS}
     differ = [(a, b) for a, b in zip(old, new, strict=False) if a != b]
     print(f"lines: old {len(old)}, new {len(new)}; " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     for a, b in differ[:10]:

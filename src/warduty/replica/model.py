@@ -113,6 +113,10 @@ def visible_acts(case: ReplicaCase, as_of: date) -> tuple[ReplicaAct, ...]:
 
 def decided_as_of(case: ReplicaCase, as_of: date) -> bool:
     """Whether the site shows the case as decided on ``as_of`` (the decision is posted with its event)."""
-    return case.decided is not None and any(
-        event.posted <= as_of and event.day == case.decided for event in case.events
-    )
+    return decision_shown(case, visible_events(case, as_of))
+
+
+def decision_shown(case: ReplicaCase, shown_events: tuple[ReplicaEvent, ...]) -> bool:
+    """:func:`decided_as_of`, given the events the site shows that day (``visible_events``)."""
+    decided = case.decided
+    return decided is not None and any(event.day == decided for event in shown_events)
