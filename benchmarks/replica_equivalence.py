@@ -45,9 +45,12 @@ _ODD = (
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-able form of a record; dataclass fields are read by name, so a lazy field reads alike."""
+    """A JSON-able form of a record, its dataclass fields read by name."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names = [f.name for f in dataclasses.fields(value)]
+        if type(value).__name__ == "ReplicaAct":  # main's holds a text field; later ones a lazy source
+            names = ["doc_id", "kind", "act_date", "published", "text"]
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
     if isinstance(value, (frozenset, set)):

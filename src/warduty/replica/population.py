@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 
 from warduty.courts import Court, load_registry
@@ -25,7 +25,7 @@ from warduty.replica.calibrate import Adjustment, calibrate
 from warduty.replica.drafts import WATCHED, Draft, new_draft, working_day
 from warduty.replica.draws import choice, randint
 from warduty.replica.events import build_events
-from warduty.replica.model import ReplicaAct, ReplicaCase, ReplicaPerson
+from warduty.replica.model import LazyText, ReplicaAct, ReplicaCase, ReplicaPerson
 from warduty.replica.names import genitive_judge, judge_name
 from warduty.replica.targets import Target, load_targets
 from warduty.replica.texts import ruling_text, verdict_text
@@ -320,18 +320,21 @@ def _person(draft: Draft, position: int) -> ReplicaPerson:
 
 
 def _act(court: Court, draft: Draft, case_number: str, judge: str, doc_id: int) -> ReplicaAct:
+    """The act, its text written when first read: the text draws from its own seed, not from ``rng``."""
     assert draft.decided is not None and draft.act_published is not None
     judge_genitive = genitive_judge(judge)
     if draft.outcome == "verdict":
-        text = verdict_text(
+        text = partial(
+            verdict_text,
             court_name=court.name_ru, city=court.city_ru, case_number=case_number,
             judge_genitive=judge_genitive, judge=judge, decided=draft.decided, persons=draft.persons,
             seed=draft.seed,
         )  # fmt: skip
-        return ReplicaAct(doc_id, "Приговор", draft.decided, draft.act_published, text)
-    text = ruling_text(
+        return ReplicaAct(doc_id, "Приговор", draft.decided, draft.act_published, LazyText(text))
+    text = partial(
+        ruling_text,
         court_name=court.name_ru, city=court.city_ru, case_number=case_number,
         judge_genitive=judge_genitive, decided=draft.decided, persons=draft.persons, seed=draft.seed,
         ground=draft.ground or "по основаниям, предусмотренным законом",
     )  # fmt: skip
-    return ReplicaAct(doc_id, "Постановление", draft.decided, draft.act_published, text)
+    return ReplicaAct(doc_id, "Постановление", draft.decided, draft.act_published, LazyText(text))
