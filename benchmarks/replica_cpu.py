@@ -5,11 +5,12 @@ Run: .venv/bin/python benchmarks/replica_cpu.py --base ../wt-replica-base/src [-
 ``--base`` is the ``src`` folder of the code to compare with (a worktree of main). Each round runs, for the
 base and for this checkout alternately, one fresh interpreter that (1) imports what the replica process
 imports (the old one: the whole CLI, ``warduty.cli``; the new one: the module ``ReplicaProcess`` starts),
-(2) builds the population (seed 20240412, scale 1.0) and (3) serves a crawl's mix of requests through
-``ReplicaServer.respond`` (no sockets): for every ``--every``-th court, the search of each watched article in
-each year window (all pages), every card those lists link and every document the cards link, with the
-captcha courts' form and answers; first as of 2024-04-12, then moved to 2025-06-30 as the demo moves it.
-CPU is ``time.process_time`` of that interpreter; serving CPU counts only the ``respond`` calls.
+(2) builds the population (seed 20240412, scale 1.0) and the server as the replica process does, and
+(3) serves a crawl's mix of requests through ``ReplicaServer.respond`` (no sockets): for every
+``--every``-th court, the search of each watched article in each year window (all pages), every card
+those lists link and every document the cards link, with the captcha courts' form and answers; first as
+of 2024-04-12, then moved to 2025-06-30 as the demo moves it. CPU is ``time.process_time`` of that
+interpreter; serving CPU counts only the ``respond`` calls.
 
 ``crawl_mix`` is also what ``replica_equivalence.py`` replays to compare page bytes.
 """
@@ -115,19 +116,30 @@ def _server_respond(server: Any) -> Respond:
     return respond
 
 
+def _build_server() -> Any:
+    """The server as the replica process builds it: through ``replica.serve`` where that exists."""
+    try:
+        from warduty.replica.serve import build_server
+    except ModuleNotFoundError:  # main before it: the CLI built it so
+        from warduty.replica.population import generate_population
+        from warduty.replica.server import ReplicaServer
+
+        return ReplicaServer(generate_population(SEED, 1.0), as_of=AS_OF[0], seed=SEED)
+    return build_server(
+        seed=SEED, as_of=AS_OF[0].isoformat(), faults="none", min_interval=0.0, scale=1.0,
+        slow_delay=65.0, redesign_court=None,
+    )  # fmt: skip
+
+
 def worker(every: int, start_module: str) -> dict[str, float]:
     """One measurement in this interpreter (started fresh by :func:`main`)."""
     started = time.process_time()
     importlib.import_module(start_module)
     imported = time.process_time() - started
-    from warduty.replica.population import generate_population
-    from warduty.replica.server import ReplicaServer
-
     started = time.process_time()
-    population = generate_population(SEED, 1.0)
+    server = _build_server()
     built = time.process_time() - started
     courts = chosen_courts(every)
-    server = ReplicaServer(population, as_of=AS_OF[0], seed=SEED)
     spent, pages = 0.0, 0
 
     def timed(host: str, target: bytes) -> tuple[int, bytes, bytes]:

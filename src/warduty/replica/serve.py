@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -72,6 +73,9 @@ def build_server(
         except UnknownCourtError as exc:
             raise ServeError(f"cannot redesign {redesign_court!r}: {exc}") from exc
     population = generate_population(seed=seed, scale=scale)
+    # The population lives as long as this process: keep its million records out of every later
+    # collection, which would otherwise walk them all again while pages are served.
+    gc.freeze()
     try:
         return ReplicaServer(
             population,
