@@ -10,7 +10,10 @@ three layouts, of what each court site shows of every case as of 2024-04-12 and 
 ``replica_cpu.crawl_mix`` for every ``--every``-th court on both days (listings of each watched article
 and year window, all pages; cards; documents; captcha forms, wrong and right answers), plus odd requests
 (dotted host, unknown host, malformed queries, a card with a wrong uid, an empty document, a page past
-the last). Then it compares the two files line by line.
+the last). Then it compares the two files line by line. With ``--http`` it compares instead the replies
+(status, body and the main headers) that two replica processes (``ReplicaProcess``, scale 0.05, each
+checkout's own start-up path) send over loopback HTTP to the same crawl, moved from the first day to
+the second as the demo moves it; captcha courts get their form and the wrong answers only.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 
 from replica_cpu import AS_OF, SEED, SRC, chosen_courts, crawl_mix
 
-KINDS = ("case", "act", "view", "page", "odd")
+KINDS = ("case", "act", "view", "page", "odd", "http")
 _ODD = (
     b"/modules.php?name=sud_delo&srv_num=1&name_op=case&case_id=1&case_uid=x&delo_id=1540006",
     b"/modules.php?name=sud_delo&srv_num=1&name_op=doc&number=1&delo_id=1540006&new=0&text_number=2",
@@ -102,14 +105,42 @@ def dump(path: Path, every: int) -> None:
                         out.write(f"odd {as_of} {host} {target.decode('latin-1')} {status} {digest}\n")
 
 
+def dump_http(path: Path, every: int) -> None:
+    """The same crawl over loopback HTTP from a replica process (scale 0.05), as the demo starts one."""
+    import http.client
+
+    from warduty.replica.process import ReplicaProcess
+
+    with ReplicaProcess(AS_OF[0], scale=0.05) as replica, path.open("w", encoding="utf-8") as out:
+        connection = http.client.HTTPConnection("127.0.0.1", replica.port, timeout=30)
+
+        def respond(host: str, target: bytes) -> tuple[int, bytes, bytes]:
+            connection.request("GET", target.decode("latin-1"), headers={"Host": host})
+            response = connection.getresponse()
+            body = response.read()
+            names = ("Content-Type", "Content-Length", "Location", "Connection")
+            head = "".join(f"{name}: {response.getheader(name)}\n" for name in names).encode("latin-1")
+            return response.status, head, body
+
+        courts = chosen_courts(every)
+        for as_of in AS_OF:
+            replica.move_to(as_of)
+            for host, target, status, head, body in crawl_mix(respond, courts, as_of, lambda _id: None):
+                digest = hashlib.sha256(head + body).hexdigest()
+                out.write(f"http {as_of} {host} {target.decode('latin-1')} {status} {digest}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", type=Path, help="src folder of the code to compare with")
     parser.add_argument("--every", type=int, default=1, help="replay every n-th first-instance court")
+    parser.add_argument(
+        "--http", action="store_true", help="compare replies over HTTP from replica processes (scale 0.05)"
+    )
     parser.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.dump is not None:
-        dump(args.dump, args.every)
+        (dump_http if args.http else dump)(args.dump, args.every)
         return
     if args.base is None:
         parser.error("--base SRC is required (the src folder of a worktree of main)")
@@ -119,6 +150,7 @@ def main() -> None:
             files[label] = Path(folder) / f"{label}.txt"
             env = {**os.environ, "PYTHONPATH": str(src)}
             command = [sys.executable, __file__, "--dump", str(files[label]), "--every", str(args.every)]
+            command += ["--http"] if args.http else []
             subprocess.run(command, env=env, check=True)
         old = files["old"].read_text("utf-8").splitlines()
         new = files["new"].read_text("utf-8").splitlines()
