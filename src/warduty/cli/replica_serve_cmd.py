@@ -1,17 +1,25 @@
-"""``warduty replica serve``: run the offline court websites on 127.0.0.1."""
+"""``warduty replica serve``: run the offline court websites on 127.0.0.1 (the work: ``replica.serve``)."""
 
 from __future__ import annotations
 
 import importlib
-from datetime import date, datetime
 from typing import cast
 
 import typer
 
 from warduty.cli.app import app, console, fail, print_json
-from warduty.courts import UnknownCourtError, load_registry
 from warduty.replica.faults import PROFILES
-from warduty.replica.server import DEFAULT_SLOW_DELAY, ReplicaServer, ReplicaServerError
+from warduty.replica.serve import (
+    DEFAULT_AS_OF,
+    DEFAULT_PORT,
+    DEFAULT_SEED,
+    BadDayError,
+    ServeError,
+    banner,
+    build_server,
+    serve,
+)
+from warduty.replica.server import DEFAULT_SLOW_DELAY
 
 
 def _replica_app() -> typer.Typer:
@@ -32,18 +40,11 @@ def _replica_app() -> typer.Typer:
 replica_app = _replica_app()
 
 
-def _parse_day(text: str) -> date:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a YYYY-MM-DD date") from None
-
-
 @replica_app.command("serve")
 def serve_command(
-    port: int = typer.Option(8088, help="Port on 127.0.0.1 (0 picks a free one)."),
-    seed: int = typer.Option(20240412, help="Seed of the population and of the faults."),
-    as_of: str = typer.Option("2025-06-30", "--as-of", help="The day the sites show (YYYY-MM-DD)."),
+    port: int = typer.Option(DEFAULT_PORT, help="Port on 127.0.0.1 (0 picks a free one)."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Seed of the population and of the faults."),
+    as_of: str = typer.Option(DEFAULT_AS_OF, "--as-of", help="The day the sites show (YYYY-MM-DD)."),
     faults: str = typer.Option("none", help=f"Fault profile: {', '.join(PROFILES)}."),
     min_interval: float = typer.Option(
         0.0, "--min-interval", help="Seconds a client must leave between two requests to one court host."
@@ -62,42 +63,25 @@ def serve_command(
     Point the crawler at the printed origin (WARDUTY_SUDRF_ORIGIN); it sends the real court host in the
     Host header. GET /__replica__/stats returns the counters; Ctrl-C stops and prints them.
     """
-    if faults not in PROFILES:
-        fail(f"unknown fault profile {faults!r}; choose one of {', '.join(PROFILES)}")
-    day = _parse_day(as_of)
-    if redesign_court is not None:
-        try:
-            load_registry().by_code(redesign_court)
-        except UnknownCourtError as exc:
-            fail(f"cannot redesign {redesign_court!r}: {exc}")
     try:
-        population_module = importlib.import_module("warduty.replica.population")
-    except ModuleNotFoundError:
-        fail("the population generator (warduty.replica.population) is not installed in this build")
-        return
-    population = population_module.generate_population(seed=seed, scale=scale)
-    try:
-        server = ReplicaServer(
-            population,
-            as_of=day,
-            faults=faults,
+        server = build_server(
             seed=seed,
+            as_of=as_of,
+            faults=faults,
             min_interval=min_interval,
+            scale=scale,
             slow_delay=slow_delay,
             redesign_court=redesign_court,
         )
-    except ReplicaServerError as exc:
+    except BadDayError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except ServeError as exc:
         fail(str(exc))
         return
-    changed = f", court {server.redesign_court} in a changed layout" if server.redesign_court else ""
-    console.print(
-        f"replica: courts as of {day.isoformat()}, faults={faults}{changed}, min interval {min_interval} s; "
-        f"serving on http://127.0.0.1:{port} (stats: /__replica__/stats). Ctrl-C stops."
-    )
+    console.print(banner(server, port))
     try:
-        server.serve_forever("127.0.0.1", port)
-    except KeyboardInterrupt:
-        pass
+        stats = serve(server, port)
     except OSError as exc:
         fail(f"cannot serve on 127.0.0.1:{port}: {exc}")
-    print_json(server.stats())
+        return
+    print_json(stats)

@@ -9,6 +9,8 @@ visitor counter are left out. The module (``div#modSdpContent``) is filled in by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from warduty.courts import Court
@@ -174,8 +176,46 @@ def _mobile_blocks(court: Court) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A court's page around the module box (``head + box_html + tail``), also in windows-1251 bytes."""
+
+    head: str
+    tail: str
+    head_bytes: bytes
+    tail_bytes: bytes
+
+    def encode(self, text: str) -> bytes:
+        """``encode_html(text)``, taking this frame's bytes as they are when ``text`` is a page in it."""
+        head, tail = self.head, self.tail
+        if len(text) >= len(head) + len(tail) and text.startswith(head) and text.endswith(tail):
+            # windows-1251 encodes character by character, so the parts encode to the whole's bytes
+            return self.head_bytes + encode_html(text[len(head) : len(text) - len(tail)]) + self.tail_bytes
+        return encode_html(text)
+
+
+def encode_html(text: str) -> bytes:
+    """windows-1251, as the sites send; a character it lacks becomes a character reference."""
+    return text.encode("cp1251", errors="xmlcharrefreplace")
+
+
+_BOX = "\x00"  # stands for the module box while a frame is cut; never part of the chrome
+
+
+@lru_cache(maxsize=512)
+def frame(court: Court, title: str | None = None) -> Frame:
+    """The chrome of ``court``'s pages, built once: every page of a court shares all of it."""
+    head, tail = _page(court, _BOX, title).split(_BOX)
+    return Frame(head, tail, encode_html(head), encode_html(tail))
+
+
 def page(court: Court, box_html: str, *, title: str | None = None) -> str:
     """A whole court page whose module box holds ``box_html`` (after the box's head)."""
+    chrome = frame(court, title)
+    return chrome.head + box_html + chrome.tail
+
+
+def _page(court: Court, box_html: str, title: str | None) -> str:
     host = court.host or court.search_host or "sudrf.ru"
     email = f"{host.split('.', 1)[0]}@sudrf.ru"
     address = f"г. {court.city_ru}" if court.city_ru else court.name_ru

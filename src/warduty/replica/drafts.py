@@ -11,8 +11,10 @@ import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from warduty.law import ArticleRef, parse_articles
+from warduty.replica.draws import choice, randint
 from warduty.replica.model import Punishment
 from warduty.replica.names import HIDDEN_NAME, full_name
 
@@ -125,33 +127,33 @@ def posting_lag(rng: random.Random) -> int:
     """Days from an event to its appearance on the site: mostly days, a tail of weeks to months."""
     roll = rng.random()
     if roll < 0.45:
-        return rng.randint(0, 2)
+        return randint(rng, 0, 2)
     if roll < 0.80:
-        return rng.randint(3, 10)
+        return randint(rng, 3, 10)
     if roll < 0.95:
-        return rng.randint(11, 30)
-    return rng.randint(31, 90)
+        return randint(rng, 11, 30)
+    return randint(rng, 31, 90)
 
 
 def decision_posting_lag(rng: random.Random) -> int:
     roll = rng.random()
     if roll < 0.5:
-        return rng.randint(0, 3)
+        return randint(rng, 0, 3)
     if roll < 0.8:
-        return rng.randint(4, 14)
+        return randint(rng, 4, 14)
     if roll < 0.95:
-        return rng.randint(15, 45)
-    return rng.randint(46, 100)
+        return randint(rng, 15, 45)
+    return randint(rng, 46, 100)
 
 
 def publication_lag(rng: random.Random) -> int:
     """Days from decision to published text: "weeks or even months after the announcement"."""
     roll = rng.random()
     if roll < 0.5:
-        return rng.randint(7, 25)
+        return randint(rng, 7, 25)
     if roll < 0.85:
-        return rng.randint(26, 90)
-    return rng.randint(91, 200)
+        return randint(rng, 26, 90)
+    return randint(rng, 91, 200)
 
 
 def publication_share(decided: date, watched: bool) -> float:
@@ -189,13 +191,19 @@ def articles_raw(charges: list[tuple[str, str, str | None]]) -> str:
     return "; ".join(parts) + " УК РФ"
 
 
+@cache
+def article_refs(raw: str) -> tuple[ArticleRef, ...]:
+    """``parse_articles(raw)``, parsed once per distinct card string (a few hundred among 60,000 cases)."""
+    return tuple(parse_articles(raw))
+
+
 def _absence(rng: random.Random, received: date, article: str) -> tuple[str, date, date, str, bool]:
     """Part, absence dates, service and voluntary return for an art. 337/338 defendant."""
     length_class = rng.choices(("short", "medium", "long"), weights=(0.2, 0.25, 0.55))[0]
-    length = {"short": rng.randint(3, 10), "medium": rng.randint(11, 30), "long": rng.randint(31, 300)}[
+    length = {"short": randint(rng, 3, 10), "medium": randint(rng, 11, 30), "long": randint(rng, 31, 300)}[
         length_class
     ]
-    end = received - timedelta(days=rng.randint(25, 150))
+    end = received - timedelta(days=randint(rng, 25, 150))
     start = end - timedelta(days=length)
     mobilisation = start >= MOBILISATION_PARTS_FROM
     if mobilisation:
@@ -203,7 +211,7 @@ def _absence(rng: random.Random, received: date, article: str) -> tuple[str, dat
     else:
         service = rng.choices(("contract", "conscript"), weights=(0.6, 0.4))[0]
     if article == "338":
-        part = "3" if mobilisation else rng.choice(("1", "1", "2"))
+        part = "3" if mobilisation else choice(rng, ("1", "1", "2"))
     elif mobilisation:
         part = {"short": "2.1", "medium": "3.1", "long": "5"}[length_class]
     elif length_class == "short":
@@ -217,9 +225,9 @@ def _absence(rng: random.Random, received: date, article: str) -> tuple[str, dat
 def _simple_part(rng: random.Random, article: str, received: date) -> str:
     wartime = received >= MOBILISATION_PARTS_FROM + timedelta(days=40) and rng.random() < 0.75
     if article == "332":
-        return "2.1" if wartime else rng.choice(("1", "2"))
+        return "2.1" if wartime else choice(rng, ("1", "2"))
     if article in ("334", "339"):
-        return "3" if wartime else rng.choice(("1", "2"))
+        return "3" if wartime else choice(rng, ("1", "2"))
     raise ValueError(f"no part rule for art. {article}")
 
 
@@ -238,16 +246,16 @@ def _punishment(rng: random.Random, article: str, part: str, service: str | None
     ]
     heavy = part in ("5", "3") and article in ("337", "338")
     if kind == "suspended":
-        return Punishment("suspended", term_months=rng.choice((12, 18, 24, 30, 36, 48, 60)),
-                          probation_months=rng.choice((12, 24, 24, 36, 36, 48, 60)))  # fmt: skip
+        return Punishment("suspended", term_months=choice(rng, (12, 18, 24, 30, 36, 48, 60)),
+                          probation_months=choice(rng, (12, 24, 24, 36, 36, 48, 60)))  # fmt: skip
     if kind == "real":
-        term = rng.randint(24, 72) if heavy else rng.randint(6, 36)
+        term = randint(rng, 24, 72) if heavy else randint(rng, 6, 36)
         regime = "строгого" if rng.random() < 0.15 else ("колонии-поселении" if term <= 12 else "общего")
         return Punishment("real", term_months=term, regime=regime)
     if kind == "disciplinary_unit":
-        return Punishment("disciplinary_unit", term_months=rng.randint(3, 18))
+        return Punishment("disciplinary_unit", term_months=randint(rng, 3, 18))
     if kind == "restriction_of_service":
-        return Punishment("restriction_of_service", term_months=rng.randint(4, 24))
+        return Punishment("restriction_of_service", term_months=randint(rng, 4, 24))
     return Punishment("fine")
 
 
@@ -279,7 +287,7 @@ def watched_persons(
                 charges.append(("332", "2.1" if part == "3" else "1", None))
             service = rng.choices(("contract", "conscript", "mobilised"), weights=(0.6, 0.25, 0.15))[0]
         raw = articles_raw(charges)
-        refs = tuple(parse_articles(raw))
+        refs = article_refs(raw)
         result = _result_for(outcome, ground)
         punishment = _punishment(rng, article, charges[0][1], service) if outcome == "verdict" else None
         persons.append(
@@ -308,15 +316,15 @@ def background_persons(
     rng: random.Random, charges_table: tuple[tuple[str, tuple[str, ...], tuple[str | None, ...]], ...],
     outcome: str, ground: str | None,
 ) -> list[PersonDraft]:  # fmt: skip
-    article, parts, points = rng.choice(charges_table)
-    part, point = rng.choice(parts), rng.choice(points)
+    article, parts, points = choice(rng, charges_table)
+    part, point = choice(rng, parts), choice(rng, points)
     charges: list[tuple[str, str, str | None]] = [(article, part, point)]
     if rng.random() < 0.08:
-        extra, extra_parts, _ = rng.choice(charges_table)
+        extra, extra_parts, _ = choice(rng, charges_table)
         if extra != article:
-            charges.append((extra, rng.choice(extra_parts), None))
+            charges.append((extra, choice(rng, extra_parts), None))
     raw = articles_raw(charges)
-    refs = tuple(parse_articles(raw))
+    refs = article_refs(raw)
     count = rng.choices((1, 2, 3), weights=(0.88, 0.09, 0.03))[0]
     return [
         PersonDraft(
@@ -326,7 +334,7 @@ def background_persons(
             numbers=frozenset(r.article for r in refs),
             result=_result_for(outcome, ground),
             punishment=_punishment(rng, article, part, None) if outcome == "verdict" else None,
-            service=rng.choice(("contract", "conscript")),
+            service=choice(rng, ("contract", "conscript")),
             prior_conviction=rng.random() < 0.12,
         )
         for _ in range(count)
@@ -343,7 +351,7 @@ def choose_outcome(rng: random.Random, received: date, watched: bool, article: s
             options.append(_NOTE_GROUND.format(article=article))
             if received >= EXEMPTION_LAW_FROM:
                 options += [_EXEMPTION_GROUND] * 3
-        ground = rng.choice(options)
+        ground = choice(rng, options)
     return outcome, ground
 
 
@@ -351,7 +359,7 @@ def decision_date(rng: random.Random, received: date, outcome: str, watched: boo
     if outcome == "suspended":
         return None
     if outcome == "transferred":
-        return working_day(received + timedelta(days=rng.randint(5, 20)))
+        return working_day(received + timedelta(days=randint(rng, 5, 20)))
     # Courts tried refusal cases faster as the numbers grew (Current Time, June 2024: "record speed").
     speed = 1.0 if received < date(2023, 10, 1) else (0.8 if received < date(2024, 1, 1) else 0.6)
     lag = 18 + rng.gammavariate(2.2, 11.0 * speed) if watched else 20 + rng.gammavariate(2.0, 25.0)
@@ -388,7 +396,7 @@ def new_draft(
         decision_posted = max(posted, decided + timedelta(days=decision_posting_lag(rng)))
         if chosen_outcome in ("verdict", "dismissed") and rng.random() < publication_share(decided, watched):
             act_published = max(decision_posted, decided + timedelta(days=publication_lag(rng)))
-    removed = posted + timedelta(days=rng.randint(30, 500)) if rng.random() < 0.015 else None
+    removed = posted + timedelta(days=randint(rng, 30, 500)) if rng.random() < 0.015 else None
     return Draft(
         court_code=court_code,
         region=region,

@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 
 from warduty.replica.drafts import EXEMPTION_LAW_FROM, Draft, working_day
+from warduty.replica.draws import choice, randint
 from warduty.replica.model import ReplicaEvent
 
 _POSTPONEMENT_BASES = (
@@ -23,11 +24,11 @@ _POSTPONEMENT_BASES = (
 
 
 def _clock(rng: random.Random) -> str:
-    return f"{rng.randint(9, 17):02d}:{rng.choice((0, 10, 15, 20, 30, 40, 45, 50)):02d}"
+    return f"{randint(rng, 9, 17):02d}:{choice(rng, (0, 10, 15, 20, 30, 40, 45, 50)):02d}"
 
 
 def _hall(rng: random.Random) -> str:
-    return f"Зал № {rng.randint(1, 3)}"
+    return f"Зал № {randint(rng, 1, 3)}"
 
 
 def build_events(draft: Draft, rng: random.Random) -> tuple[ReplicaEvent, ...]:
@@ -42,7 +43,7 @@ def build_events(draft: Draft, rng: random.Random) -> tuple[ReplicaEvent, ...]:
              "Направлено по подсудности", "ст. 34 УПК РФ")
         )  # fmt: skip
     else:
-        schedule_day = working_day(received + timedelta(days=rng.randint(2, 8)))
+        schedule_day = working_day(received + timedelta(days=randint(rng, 2, 8)))
         last_before = (decided - timedelta(days=1)) if decided is not None else None
         if last_before is not None and schedule_day > last_before:
             schedule_day = last_before
@@ -63,7 +64,7 @@ def _hearings(
     rows: list[tuple[str, date, str | None, str | None, str | None, str | None]] = []
     day = schedule_day
     if draft.outcome == "suspended":
-        stop = working_day(draft.received + timedelta(days=rng.randint(20, 60)))
+        stop = working_day(draft.received + timedelta(days=randint(rng, 20, 60)))
         basis = (
             "ходатайство командования воинской части"
             if draft.received >= EXEMPTION_LAW_FROM
@@ -74,13 +75,13 @@ def _hearings(
         )
         return rows
     assert decided is not None
-    for _ in range(rng.choice((0, 0, 1, 1, 2))):
-        day = working_day(day + timedelta(days=rng.randint(5, 15)))
+    for _ in range(choice(rng, (0, 0, 1, 1, 2))):
+        day = working_day(day + timedelta(days=randint(rng, 5, 15)))
         if day >= decided:
             break
         rows.append(
             ("Судебное заседание", day, _clock(rng), _hall(rng), "Рассмотрение отложено",
-             rng.choice(_POSTPONEMENT_BASES))
+             choice(rng, _POSTPONEMENT_BASES))
         )  # fmt: skip
     time, hall = _clock(rng), _hall(rng)
     if draft.outcome == "verdict":
@@ -103,8 +104,8 @@ def _after_decision(
     decided = draft.decided
     if decided is None or draft.outcome not in ("verdict", "dismissed"):
         return []
-    handed = working_day(decided + timedelta(days=rng.randint(2, 10)))
-    archived = working_day(decided + timedelta(days=rng.randint(45, 200)))
+    handed = working_day(decided + timedelta(days=randint(rng, 2, 10)))
+    archived = working_day(decided + timedelta(days=randint(rng, 45, 200)))
     return [
         ("Дело сдано в отдел судебного делопроизводства", handed, _clock(rng), None, None, None),
         ("Сдача материалов дела в архив", archived, _clock(rng), None, None, None),
@@ -119,7 +120,7 @@ def _posted(
     events = []
     decided, decision_posted = draft.decided, draft.decision_posted
     for name, day, time, place, result, basis in rows:
-        posted = max(draft.posted, day + timedelta(days=rng.randint(0, 5)))
+        posted = max(draft.posted, day + timedelta(days=randint(rng, 0, 5)))
         if decided is not None and decision_posted is not None:
             if day == decided:
                 posted = decision_posted

@@ -7,11 +7,38 @@ so "what does the site show on day D" has one answer, in :func:`visible_cases`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from warduty.law import ArticleRef
+
+
+class LazyText:
+    """A text written when it is first read, then kept. ``write`` must give the same text on any call.
+
+    The population writes an act text (5-60 KB) for each of its ~16,000 acts; a crawl of the watched
+    articles reads a fifth of them, so the rest need not be written at all."""
+
+    __slots__ = ("_text", "_write")
+
+    def __init__(self, write: Callable[[], str]) -> None:
+        self._write = write
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._write()
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyText) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"LazyText({'unwritten' if self._text is None else repr(self._text[:40])})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +49,11 @@ class ReplicaAct:
     kind: str  # "Приговор", "Постановление", ...
     act_date: date
     published: date | None  # None: never published (the text stays hidden)
-    text: str
+    source: str | LazyText  # the text, or how to write it when first read
+
+    @property
+    def text(self) -> str:
+        return self.source if isinstance(self.source, str) else str(self.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +144,10 @@ def visible_acts(case: ReplicaCase, as_of: date) -> tuple[ReplicaAct, ...]:
 
 def decided_as_of(case: ReplicaCase, as_of: date) -> bool:
     """Whether the site shows the case as decided on ``as_of`` (the decision is posted with its event)."""
-    return case.decided is not None and any(
-        event.posted <= as_of and event.day == case.decided for event in case.events
-    )
+    return decision_shown(case, visible_events(case, as_of))
+
+
+def decision_shown(case: ReplicaCase, shown_events: tuple[ReplicaEvent, ...]) -> bool:
+    """:func:`decided_as_of`, given the events the site shows that day (``visible_events``)."""
+    decided = case.decided
+    return decided is not None and any(event.day == decided for event in shown_events)

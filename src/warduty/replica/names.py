@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from warduty.replica.draws import choice
+
 HIDDEN_NAME = "Информация скрыта"
 
 _SURNAMES = (
@@ -52,16 +54,16 @@ def _female_surname(surname: str) -> str:
 
 def full_name(rng: random.Random) -> str:
     """A man's full name as a card prints it: ``Иванов Алексей Сергеевич``."""
-    return f"{rng.choice(_SURNAMES)} {rng.choice(_FIRST_NAMES)} {rng.choice(_PATRONYMICS)}"
+    return f"{choice(rng, _SURNAMES)} {choice(rng, _FIRST_NAMES)} {choice(rng, _PATRONYMICS)}"
 
 
 def judge_name(rng: random.Random) -> str:
     """A judge as the card prints one: surname and initials, ``Иванов А.С.`` (some judges are women)."""
-    surname = rng.choice(_SURNAMES)
+    surname = choice(rng, _SURNAMES)
     if rng.random() < 0.25:
         surname = _female_surname(surname)
-    first = rng.choice("АВГДЕИКЛМНОПРСТЮ")
-    middle = rng.choice("АВГДЕИКЛМНОПРСТЮ")
+    first = choice(rng, "АВГДЕИКЛМНОПРСТЮ")
+    middle = choice(rng, "АВГДЕИКЛМНОПРСТЮ")
     return f"{surname} {first}.{middle}."
 
 

@@ -20,7 +20,7 @@ from warduty.replica.model import (
     ReplicaAct,
     ReplicaCase,
     ReplicaEvent,
-    decided_as_of,
+    decision_shown,
     visible_acts,
     visible_events,
 )
@@ -64,7 +64,8 @@ class CaseView:
 
 
 def case_view(case: ReplicaCase, as_of: date) -> CaseView:
-    shown = decided_as_of(case, as_of)
+    events = visible_events(case, as_of)
+    shown = decision_shown(case, events)
     persons = tuple(
         PersonView(
             name=person.name,
@@ -81,18 +82,21 @@ def case_view(case: ReplicaCase, as_of: date) -> CaseView:
         result=case.result if shown else None,
         legal_force=legal_force,
         persons=persons,
-        events=visible_events(case, as_of),
+        events=events,
         acts=visible_acts(case, as_of),
     )
 
 
 def fmt_date(day: date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day is not None else ""
+    """``dd.mm.yyyy`` (``strftime`` gives the same and costs several times more; pages print many dates)."""
+    return f"{day.day:02d}.{day.month:02d}.{day.year}" if day is not None else ""
 
 
 def text(value: str | None) -> str:
     """Escaped cell text; the sites print line breaks inside cells as ``<br>``."""
-    return escape(value or "", quote=False).replace("\n", "<br>")
+    if not value:  # many cells are empty; skip the escaping calls
+        return ""
+    return escape(value, quote=False).replace("\n", "<br>")
 
 
 def attr(value: str) -> str:
@@ -158,18 +162,23 @@ def act_layout(act: ReplicaAct) -> str:
     return ACT_LAYOUTS[act.doc_id % len(ACT_LAYOUTS)]
 
 
-def _paragraph(line: str, align: str, layout: str) -> str:
-    body = _mark_anonymised(escape(line, quote=False))
-    if layout == "line_breaks":
-        body = _BREAK_BEFORE.sub("<br>", body)
-    return f'<p style="TEXT-ALIGN: {align}; TEXT-INDENT: 0.5in">{body}</p>'
+def _marked(text: str, layout: str) -> str:
+    body = _mark_anonymised(escape(text, quote=False))
+    return _BREAK_BEFORE.sub("<br>", body) if layout == "line_breaks" else body
+
+
+def _paragraph(body_html: str, align: str) -> str:
+    return f'<p style="TEXT-ALIGN: {align}; TEXT-INDENT: 0.5in">{body_html}</p>'
 
 
 def act_body(act: ReplicaAct, layout: str | None = None) -> str:
     """The act text as the sites embed it: one paragraph per line, laid out as ``act_layout`` says."""
     layout = layout or act_layout(act)
     paragraphs = []
-    for raw in act.text.splitlines():
+    # Escaped and marked in one go, then split: no token or break spans a line, and neither adds or
+    # removes a line end or edge whitespace, so line n of ``marked`` is line n of the text, marked.
+    marked = _marked(act.text, layout).splitlines()
+    for raw, body in zip(act.text.splitlines(), marked, strict=True):
         line = raw.strip()
         if not line:
             continue
@@ -178,13 +187,13 @@ def act_body(act: ReplicaAct, layout: str | None = None) -> str:
             first, second = ("date", "town") if date_town.re is _DATE_TOWN else ("town", "date")
             paragraphs.append(
                 '<table cellSpacing="0" cellPadding="2" align="center"><tbody><tr><td>'
-                f"{_paragraph(date_town.group(first), 'justify', layout)}</td><td>"
-                f"{_paragraph(date_town.group(second), 'right', layout)}</td></tr></tbody></table>"
+                f"{_paragraph(_marked(date_town.group(first), layout), 'justify')}</td><td>"
+                f"{_paragraph(_marked(date_town.group(second), layout), 'right')}</td></tr></tbody></table>"
             )
             continue
         centred = line.isupper() and len(line) < 40
         align = "center" if centred else ("right" if line.startswith("Дело №") else "justify")
-        paragraphs.append(_paragraph(line, align, layout))
+        paragraphs.append(_paragraph(body.strip(), align))
     return '<span style="TEXT-ALIGN: justify">\n' + "\n".join(paragraphs) + "</span>"
 
 

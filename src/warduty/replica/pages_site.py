@@ -95,12 +95,20 @@ class CourtSite:
         self.views = tuple(case_view(case, as_of) for case in visible)
         self.by_site_id = {view.case.site_id: view for view in self.views}
         self.by_doc_id = {act.doc_id: (view, n) for view in self.views for n, act in enumerate(view.acts)}
+        # A search by article looks only at the cases that name it (in listing order), not at all of them.
+        by_article: dict[str, list[CaseView]] = {}
+        for view in self.views:
+            for article in view.case.article_numbers:
+                by_article.setdefault(article, []).append(view)
+        self._by_article = {article: tuple(found) for article, found in by_article.items()}
         self._searches: OrderedDict[SearchCriteria, tuple[CaseView, ...]] = OrderedDict()
 
     def search(self, criteria: SearchCriteria) -> tuple[CaseView, ...]:
         found = self._searches.get(criteria)
         if found is None:
-            found = tuple(view for view in self.views if matches(view, criteria))
+            wanted = criteria.article
+            candidates = self.views if wanted is None else self._by_article.get(wanted.article, ())
+            found = tuple(view for view in candidates if matches(view, criteria))
             self._searches[criteria] = found
             if len(self._searches) > SEARCH_CACHE_SIZE:
                 self._searches.popitem(last=False)

@@ -43,9 +43,11 @@ class ReplicaProcess:
         self._process: subprocess.Popen[bytes] | None = None
 
     def launch(self) -> ReplicaProcess:
-        """Start the process without waiting for it (building the population takes seconds)."""
+        """Start the process without waiting for it (building the population takes seconds).
+
+        It runs ``warduty.replica.serve`` (what ``warduty replica serve`` runs, without the CLI's imports)."""
         command = [
-            sys.executable, "-m", "warduty.cli", "replica", "serve", "--port", str(self.port),
+            sys.executable, "-m", "warduty.replica.serve", "--port", str(self.port),
             "--scale", str(self.scale), "--seed", str(self.seed), "--as-of", self.as_of.isoformat(),
             "--faults", self.faults, "--min-interval", str(self.min_interval),
         ]  # fmt: skip

@@ -118,9 +118,12 @@ def query_pairs(query: str | bytes) -> list[tuple[str, str]]:
         if not pair:
             continue
         name_raw, _, value_raw = pair.partition(b"=")
+        if b"%" in pair or b"+" in pair:  # most parameters hold neither and are their own bytes
+            name_raw = unquote_to_bytes(name_raw.replace(b"+", b" "))
+            value_raw = unquote_to_bytes(value_raw.replace(b"+", b" "))
         try:
-            name = unquote_to_bytes(name_raw.replace(b"+", b" ")).decode("cp1251")
-            value = unquote_to_bytes(value_raw.replace(b"+", b" ")).decode("cp1251")
+            name = name_raw.decode("cp1251")
+            value = value_raw.decode("cp1251")
         except UnicodeDecodeError as exc:
             raise QueryError(f"parameter is not windows-1251: {pair!r}") from exc
         pairs.append((name.strip(), value))

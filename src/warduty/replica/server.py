@@ -26,7 +26,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from warduty.courts import Court, load_registry
-from warduty.replica import pages
+from warduty.replica import chrome, pages
 from warduty.replica.captcha import DEFAULT_TTL, CaptchaBook
 from warduty.replica.faults import (
     Fault,
@@ -88,8 +88,9 @@ def _nginx_page(status: int) -> bytes:
     ).encode("ascii")
 
 
-def encode_page(text: str) -> bytes:
-    return text.encode("cp1251", errors="xmlcharrefreplace")
+def encode_page(text: str, court: Court | None = None) -> bytes:
+    """The page in windows-1251; ``court``'s chrome is encoded once (``chrome.frame``), not per page."""
+    return chrome.frame(court).encode(text) if court is not None else chrome.encode_html(text)
 
 
 class ReplicaServer:
@@ -171,7 +172,8 @@ class ReplicaServer:
         headers: tuple[tuple[str, str], ...] = ()
         if page.location is not None:
             headers = (("Location", page.location),)
-        return Reply(page.status, encode_page(page.body), f"text/html; charset={CHARSET}", headers)
+        body = encode_page(page.body, page.court)
+        return Reply(page.status, body, f"text/html; charset={CHARSET}", headers)
 
     def respond(self, host: str, target: bytes) -> Reply:
         """The reply to ``GET target`` with ``Host: host``; all fault decisions are made here."""
@@ -234,7 +236,7 @@ class ReplicaServer:
 
     def _throttled(self, court: Court, court_host: str) -> Reply:
         self._count_page("throttle", court_host)
-        return Reply(200, encode_page(pages.throttle_page(court)), f"text/html; charset={CHARSET}")
+        return Reply(200, encode_page(pages.throttle_page(court), court), f"text/html; charset={CHARSET}")
 
     def _faulty(self, fault: Fault, court: Court, court_host: str, page: Page) -> Reply:
         if fault.kind == "throttle_window":
