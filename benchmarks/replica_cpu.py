@@ -10,7 +10,9 @@ imports (the old one: the whole CLI, ``warduty.cli``; the new one: the module ``
 ``--every``-th court, the search of each watched article in each year window (all pages), every card
 those lists link and every document the cards link, with the captcha courts' form and answers; first as
 of 2024-04-12, then moved to 2025-06-30 as the demo moves it. CPU is ``time.process_time`` of that
-interpreter; serving CPU counts only the ``respond`` calls.
+interpreter; serving CPU counts only the ``respond`` calls. Each round also starts the checkout's replica
+process (``ReplicaProcess``, scale 1.0, as the demo does) and reports the wall time until it answers and
+the CPU the process has used by then (from /proc).
 
 ``crawl_mix`` is also what ``replica_equivalence.py`` replays to compare page bytes.
 """
@@ -156,12 +158,28 @@ def worker(every: int, start_module: str) -> dict[str, float]:
     return {"import": imported, "population": built, "serve": spent, "pages": pages}
 
 
+def startup_worker() -> dict[str, float]:
+    """Start this checkout's replica process as the demo does; wall time until it answers, its CPU then."""
+    from warduty.replica.process import ReplicaProcess
+
+    started = time.perf_counter()
+    replica = ReplicaProcess(AS_OF[0]).start()
+    wall = time.perf_counter() - started
+    fields = Path(f"/proc/{replica.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    replica.stop()
+    return {"ready_wall": wall, "ready_cpu": cpu}
+
+
 def _run_worker(src: Path, every: int, start_module: str) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     command = [sys.executable, __file__, "--worker", "--every", str(every), "--start-module", start_module]
+    startup = subprocess.run(
+        [sys.executable, __file__, "--startup-worker"], env=env, check=True, capture_output=True
+    )
     out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    return result
+    return result | json.loads(startup.stdout.decode().strip().splitlines()[-1])
 
 
 def _start_module(src: Path) -> str:
@@ -178,9 +196,13 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=4, help="serve every n-th first-instance court")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--start-module", default="warduty.cli", help=argparse.SUPPRESS)
+    parser.add_argument("--startup-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.every, args.start_module)))
+        return
+    if args.startup_worker:
+        print(json.dumps(startup_worker()))
         return
     if args.base is None:
         parser.error("--base SRC is required (the src folder of a worktree of main)")
@@ -192,12 +214,19 @@ def main() -> None:
             print(
                 f"round {round_number} {label}: import {result['import']:.2f} s, population "
                 f"{result['population']:.2f} s, serving {result['serve']:.2f} s "
-                f"for {result['pages']:.0f} pages",
+                f"for {result['pages']:.0f} pages; replica process ready in {result['ready_wall']:.1f} s "
+                f"(its CPU {result['ready_cpu']:.1f} s)",
                 flush=True,
             )
     print(f"\nmedians of {args.rounds} rounds (CPU seconds; serving per page in ms):")
     print(f"{'':<22}{'old':>9}{'new':>9}{'new/old':>9}")
-    for key, label in (("import", "start-up imports"), ("population", "population build")):
+    rows = (
+        ("import", "start-up imports"),
+        ("population", "population build"),
+        ("ready_cpu", "process ready, CPU"),
+        ("ready_wall", "process ready, wall"),
+    )
+    for key, label in rows:
         old, new = (statistics.median(r[key] for r in runs[side]) for side in ("old", "new"))
         print(f"{label:<22}{old:>9.2f}{new:>9.2f}{new / old:>9.2f}")
     old, new = (
