@@ -115,17 +115,17 @@ def _record(
     ]
     if exchange.court_code:
         fields.append((COURT_HEADER, exchange.court_code))
-    if payload is not None:
+    if payload is not None:  # a response: its body's own digest too
         fields.append(("WARC-Payload-Digest", _sha1_label(hashlib.sha1(payload))))
         block.update(payload)
-    length = len(http_head) + len(payload or b"")
+    body = payload or b""
     fields += [
         ("WARC-Block-Digest", _sha1_label(block)),
         ("Content-Type", f"application/http; msgtype={kind}"),
-        ("Content-Length", str(length)),
+        ("Content-Length", str(len(http_head) + len(body))),
     ]
     head = "WARC/1.0\r\n" + "".join(f"{name}: {_one_line(value)}\r\n" for name, value in fields) + "\r\n"
-    return b"".join((head.encode("utf-8"), http_head, payload or b"", b"\r\n\r\n"))
+    return b"".join((head.encode("utf-8"), http_head, body, b"\r\n\r\n"))
 
 
 def _http_head(head: StatusAndHeaders) -> bytes:

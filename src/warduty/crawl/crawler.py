@@ -438,7 +438,6 @@ class Crawler:
         processor = self._processor(run_id, options)
         archive = WarcArchive(self.data_dir / "archive", run_id, relative_to=self.data_dir)
         reports = {court.code: CourtReport() for court in courts}
-
         writer = run_writer(self.engine, frontier, processor)
         try:
             async with HttpClient(self.client_options, archive=archive) as client:

@@ -42,7 +42,7 @@ def write_briefings(
 ) -> list[Briefing]:
     """:func:`write_briefing` in each language of ``outputs`` (language -> folder); the figures are
     computed once."""
-    engine = make_engine(database_url, create=False)
+    engine = make_engine(database_url, create=False)  # a briefing of no database is an error, not empty
     try:
         return build_briefings(engine, month, as_of, outputs, show_names=show_names, pseudonyms=pseudonyms)
     finally:

@@ -95,21 +95,20 @@ def build_briefings(
             connection, Filters(articles=(ARTICLE,), since=first_day(month), until=last_day(month)), limit=10
         )
     shown = None if show_names else pseudonyms
-    return [_write(data, note, verdicts, as_of, lang, out_dir, shown) for lang, out_dir in outputs.items()]
+    return [_write(data, note, verdicts, lang, out_dir, shown) for lang, out_dir in outputs.items()]
 
 
 def _write(
     data: BriefingData,
     note: AsylumNote | None,
     verdicts: Sequence[PublishedVerdict],
-    as_of: date,
     lang: Lang,
     out_dir: Path,
     pseudonyms: Pseudonymiser | None,
 ) -> Briefing:
     """Write one language's briefing files; defendants under ``pseudonyms``, or named where it is None."""
     words = words_for(lang)
-    month = data.month
+    month, as_of = data.month, data.as_of
     title, blocks = briefing_blocks(data, words, note, verdicts, pseudonyms)
     markdown_text, html_text = to_markdown(blocks), to_html(blocks, title, lang)
     if pseudonyms is not None:
