@@ -78,9 +78,10 @@ def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(tmp_path: Path) ->
             process.wait()
             kills += 1
             resume = ("--resume",)
-        # After a finished run (also one killed after its last commit, while the process was ending),
-        # --resume has nothing to resume and would start a new run.
-        if not finished and not _run_done(database):
+            if _run_done(database):  # the kill landed after the run's last commit, while the process ended
+                finished = True
+                break
+        if not finished:  # after a finished run, --resume has nothing to resume and would start a new run
             final = _cli(data, server.origin, "--resume")
             assert final.wait(timeout=300) == 0
     assert kills >= 5, "the crawl ended too quickly to be interrupted"
