@@ -4,6 +4,7 @@ the answer the tree gives, on real pages and on every page the replica serves.""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from warduty.jobs import new_crawler
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.store import make_engine, migrate, sync_courts
+from warduty.sudrf import pages
 from warduty.sudrf.encoding import charset_of, decode_page
 from warduty.sudrf.pages import PageState, classify_page
 
@@ -69,3 +71,21 @@ def test_every_page_of_a_replica_crawl_is_classified_alike(tmp_path: Path) -> No
         for likely in (PageState.RESULTS, PageState.DOCUMENT):
             assert classify_page(html, likely) is plain, response.url
     assert {PageState.RESULTS, PageState.CARD} <= seen  # act print views: the synthetic test above
+
+
+def test_the_captcha_guard_sees_every_spelling_the_regex_matches() -> None:
+    """The ASCII guard in front of the case-blind captcha regex turns nothing away that the regex finds:
+    no character but an ASCII letter matches c, a, p, t or h blind to case."""
+    every_character = "".join(map(chr, range(0x110000)))
+    for letter in "capth":
+        matches = re.findall(letter, every_character, re.IGNORECASE)
+        assert sorted(matches) == [letter.upper(), letter], letter
+    form = '<form><img src="x"><INPUT Name = "CaPtChAiD" value="7"></form>'
+    assert pages._names_ascii(form, b"captcha") and pages._CAPTCHA_INPUT.search(form)
+    for page in (form, f"<p>Суд — {form}</p>", f"<p>\udcff{form}</p>"):  # Cyrillic, a lone surrogate
+        assert pages._card_or_captcha(page)
+    # The Cyrillic «саptcha» (с and а are Cyrillic) is not the word, and neither the guard nor the regex
+    # takes it for one.
+    lookalike = '<input name="саptchaid">'
+    assert not pages._names_ascii(lookalike, b"captcha") and not pages._CAPTCHA_INPUT.search(lookalike)
+    assert classify_page(form, PageState.RESULTS) is PageState.CAPTCHA

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, select, update
@@ -158,10 +159,11 @@ class ChildRows:
         self._rows: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], dict[tuple[Any, ...], Any]] = {}
 
     def add(self, table: Table, key: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+        key_of = itemgetter(*key)
         for row in rows:
             # Grouped by shape (one upsert takes rows of one shape); a later row with the same key replaces
             # the earlier one, as a later upsert would.
-            self._rows.setdefault((table, tuple(key), tuple(row)), {})[tuple(row[k] for k in key)] = row
+            self._rows.setdefault((table, tuple(key), tuple(row)), {})[key_of(row)] = row
 
     def flush(self, connection: Connection) -> None:
         pending, self._rows = self._rows, {}

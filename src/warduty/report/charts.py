@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 RECEIVED_COLOUR = "#7a8fa6"
 SENTENCES_COLOUR = "#b2182b"
 SHADE = "#f0e6c8"
+PNG_DPI = 150
 
 
 @cache
@@ -41,9 +42,16 @@ def _pyplot() -> ModuleType:
 
 def _save(figure: Figure, out_dir: Path, stem: str) -> list[Path]:
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
-    figure.savefig(paths[0], dpi=150, bbox_inches="tight")
-    figure.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
-    _pyplot().close(figure)
+    # The tight crop is measured once, at the PNG's resolution, for both files: ``bbox_inches="tight"``
+    # lays the figure out in an extra draw for each file, a fifth of a chart's CPU. The PNG comes out the
+    # same pixel for pixel; the SVG's edges may move by a pixel or two (text measured at 150 dpi, not 72).
+    plt = _pyplot()
+    figure.set_dpi(PNG_DPI)
+    figure.draw_without_rendering()
+    crop = figure.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+    figure.savefig(paths[0], dpi=PNG_DPI, bbox_inches=crop)
+    figure.savefig(paths[1], bbox_inches=crop, metadata={"Date": None})
+    plt.close(figure)
     return paths
 
 

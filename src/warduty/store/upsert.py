@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Row, Table, and_, bindparam, cast, func, or_, select, tuple_
@@ -72,7 +73,8 @@ def upsert_quietly(
     events, acts and article references of every card)."""
     if not rows:
         return
-    unique = list({tuple(row[k] for k in key): row for row in rows}.values())  # the last one wins
+    key_of = itemgetter(*key)
+    unique = list({key_of(row): row for row in rows}.values())  # the last one wins
     columns = _columns(unique, key)
     connection.execute(_statement(connection.dialect.name, table, columns, tuple(key), quiet=True), unique)
 
