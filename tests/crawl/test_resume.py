@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from tests.crawl.test_crawler import AS_OF, SINCE, UNTIL, _crawl, _engine
+from warduty.crawl.archive import iter_run, read_response
+from warduty.crawl.client import ArchiveRef
 from warduty.replica.population import generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.replica.verify import crawled
@@ -97,3 +99,10 @@ def test_killed_and_resumed_crawl_equals_an_uninterrupted_one(tmp_path: Path) ->
     refetched = sum(n - 1 for n in _fetched_urls(database).values() if n > 1)
     baseline = sum(n - 1 for n in _fetched_urls(tmp_path / "reference.sqlite").values() if n > 1)
     assert refetched - baseline <= kills * len(COURTS), (refetched, baseline, kills)
+    # Every archive file reads from its start to its end (a kill in the middle of a record leaves its member
+    # half written; the resumed run cuts it off before appending), and every fetch row finds its record.
+    runs = sorted((data / "archive").glob("run-*"))
+    assert runs and all(list(iter_run(run)) for run in runs)
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT warc_file, warc_offset FROM fetches").fetchall()
+    assert rows and all(read_response(ArchiveRef(file, offset), data) for file, offset in rows)

@@ -1,8 +1,10 @@
 """WARC archive of every response the crawler receives (request and response records, gzip).
 
 One file per run and court: ``<root>/run-<id>/<court>.warc.gz``. Each record is its own gzip member, so a
-killed run leaves a readable file and a resumed run appends to it. Stored rows point at
-(file, offset of the response record), and ``warduty reparse`` reads the archive back without the network.
+killed run leaves a readable file and a resumed run appends to it; a member the kill cut short is cut off
+before the first append (no stored row can point into it: a page's rows are written after its record).
+Stored rows point at (file, offset of the response record), and ``warduty reparse`` reads the archive back
+without the network.
 
 The file is recorded relative to the data directory (``archive/run-3/77GV0017.warc.gz``), so the web and
 ``reparse`` find it from any working directory; :func:`locate` still finds the absolute or
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import uuid
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +34,7 @@ from warduty.crawl.client import ArchiveRef, Exchange
 # The client hands us decoded bodies, so headers describing the transfer would no longer be true.
 _DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 COURT_HEADER = "WARC-Warduty-Court"
+log = logging.getLogger(__name__)
 
 
 class ArchiveError(RuntimeError):
@@ -74,6 +79,7 @@ class WarcArchive:
         path = self.path_for(exchange.court_code)
         opened = self._files.get(str(path))
         if opened is None:
+            cut_partial_member(path)
             opened = path.open("ab"), stored_path(path, self.relative_to)
             self._files[str(path)] = opened
         handle, stored = opened
@@ -94,6 +100,57 @@ class WarcArchive:
         for handle, _ in self._files.values():
             handle.close()
         self._files.clear()
+
+
+def cut_partial_member(path: Path) -> int:
+    """Cut off the gzip member a killed run left half written at the end of ``path``; returns the bytes cut.
+
+    Appending after such a member would leave every later record unreadable to anyone reading the file
+    from the start (``reparse``, ``iter_run``). Only a member that runs into the end of the file is cut:
+    damage further in (bytes that are no gzip) is left alone for the reader to report, as cutting there
+    would throw whole records away."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return 0
+    end = _complete_members_end(path) if size else 0
+    if end is None or end == size:
+        return 0
+    with path.open("r+b") as handle:
+        handle.truncate(end)
+    log.warning("%s ended in a record cut short (a killed run); %d bytes cut off", path, size - end)
+    return size - end
+
+
+def _complete_members_end(path: Path) -> int | None:
+    """Where the last whole gzip member of ``path`` ends, or None when the file holds bytes that are no gzip
+    (damage, not a write cut short)."""
+    complete = 0  # the end of the last whole member
+    fed = 0  # bytes handed to the decompressor, up to the start of ``data``
+    decompressor = zlib.decompressobj(wbits=_GZIP_WBITS)
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            data = chunk
+            while data:
+                try:
+                    decompressor.decompress(data, _OUTPUT_CAP)  # the output is not needed, only the end
+                    while decompressor.unconsumed_tail and not decompressor.eof:
+                        decompressor.decompress(decompressor.unconsumed_tail, _OUTPUT_CAP)
+                except zlib.error:
+                    return None
+                if not decompressor.eof:
+                    fed += len(data)
+                    break
+                rest = decompressor.unused_data
+                fed += len(data) - len(rest)
+                complete = fed
+                data = rest
+                decompressor = zlib.decompressobj(wbits=_GZIP_WBITS)
+    return complete
+
+
+_GZIP_WBITS = 16 + 15  # a gzip header and trailer around a deflate stream
+_OUTPUT_CAP = 1 << 20  # bytes of output per call, so a large member is never inflated into memory at once
 
 
 def _record(

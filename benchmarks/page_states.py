@@ -1,0 +1,67 @@
+"""CPU of telling what a fetched page is (``classify_page`` with the page the crawler asked for), and of its
+captcha test alone, before (the case-blind regex over the whole page) and now (the regex only where the
+page spells «captcha» in ASCII letters, any case), side by side in one run: on the real sudrf pages in
+``../shared/reference/pages`` whole (110-380 KB) and cut to their first 28,000 characters (the size of a
+replica's listing page).
+
+Usage: .venv/bin/python benchmarks/page_states.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from warduty.sudrf import pages
+from warduty.sudrf.encoding import decode_page
+from warduty.sudrf.pages import PageState, classify_page
+
+PAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "pages"
+
+
+def card_or_captcha_before(html: str) -> bool:
+    """``pages._card_or_captcha`` as it was: the regex ran on every page without a card's markers."""
+    return "casenumber" in html or "case-num" in html or pages._CAPTCHA_INPUT.search(html) is not None
+
+
+def cpu_per_call(function: Callable[[str], object], texts: list[str], rounds: int) -> float:
+    """Median over ``rounds`` of the CPU seconds of one call, averaged over ``texts``."""
+    samples = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for text in texts:
+            function(text)
+        samples.append((time.process_time() - started) / len(texts))
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    if not PAGES.is_dir():
+        sys.exit(f"{PAGES} is absent: the real pages live beside the project, in ../shared")
+    whole = [decode_page(path.read_bytes()) for path in sorted(PAGES.glob("*.html"))]
+    # Pages without a card's markers: the ones whose captcha test runs the regex (listings, acts, errors).
+    whole = [html for html in whole if "casenumber" not in html and "case-num" not in html]
+    for label, texts in (
+        ("real pages, whole", whole),
+        ("real pages, first 28,000 characters", [h[:28000] for h in whole]),
+    ):
+        before = cpu_per_call(card_or_captcha_before, texts, args.rounds)
+        now = cpu_per_call(pages._card_or_captcha, texts, args.rounds)
+        classify = cpu_per_call(lambda html: classify_page(html, PageState.RESULTS), texts, args.rounds)
+        assert [card_or_captcha_before(h) for h in texts] == [pages._card_or_captcha(h) for h in texts]
+        print(
+            f"{label} ({len(texts)} without card markers): captcha test {1e3 * before:.3f} -> "
+            f"{1e3 * now:.3f} ms ({now / before:.2f}); classify_page(..., RESULTS) now "
+            f"{1e3 * classify:.3f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
