@@ -18,7 +18,7 @@ import hashlib
 import logging
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +38,12 @@ log = logging.getLogger(__name__)
 
 
 class ArchiveError(RuntimeError):
-    """An archive file is unreadable or a record is not where a row says it is."""
+    """An archive file is unreadable or a record is not where a row says it is; ``at``: where in the file
+    the damage begins, when known."""
+
+    def __init__(self, message: str, *, at: int | None = None) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,26 +292,81 @@ def _to_response(record: Any, body: bytes, file: str, offset: int) -> ArchivedRe
     )
 
 
-def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
-    """Response records of one WARC file, in the order they were written."""
+def iter_responses(
+    path: Path, on_damage: Callable[[ArchiveError], None] | None = None
+) -> Iterator[ArchivedResponse]:
+    """Response records of one WARC file, in the order they were written.
+
+    A damaged stretch (bytes that are no gzip, a record cut short) raises :class:`ArchiveError`; with
+    ``on_damage``, it is reported there instead and reading goes on at the next whole record after it,
+    so one bad spot does not hide the rest of the file (``reparse`` reads so)."""
+    start, last = 0, -1  # where this pass reads from; the offset of the last response handed out
+    while True:
+        try:
+            for response in _responses_from(path, start):
+                if response.offset > last:  # a pass after damage may read records already handed out
+                    last = response.offset
+                    yield response
+            return
+        except ArchiveError as error:
+            if on_damage is None or error.at is None:
+                raise
+            on_damage(error)
+            found = _next_record(path, after=max(start, last, error.at))
+            if found is None:
+                return
+            start = found
+
+
+def _responses_from(path: Path, start: int, *, first_only: bool = False) -> Iterator[ArchivedResponse]:
+    """Responses from byte ``start`` (a record's start) on; ``first_only``: check the first record only."""
     records = 0
+    reached = start  # where the record being read begins
     try:
         with path.open("rb") as handle:
+            handle.seek(start)
             iterator = ArchiveIterator(handle)
             for record in iterator:
                 records += 1
                 if record.rec_type == "response":
                     # Read the body before asking for the offset: warcio's offset call consumes the stream.
                     body = record.content_stream().read()
-                    yield _to_response(record, body, str(path), iterator.get_record_offset())
+                    reached = iterator.get_record_offset()
+                    yield _to_response(record, body, str(path), reached)
+                else:
+                    record.content_stream().read()
+                    reached = iterator.get_record_offset()
+                if first_only:
+                    if reached != start:  # warcio skipped bytes to find it: no record starts at ``start``
+                        raise ArchiveError(f"no record starts at {path}:{start}", at=start)
+                    return
+                reached += iterator.get_record_length()
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc}") from exc
-    except ArchiveError:
-        raise
+    except ArchiveError as exc:
+        raise ArchiveError(str(exc), at=reached) from exc
     except Exception as exc:  # warcio raises plain exceptions on damaged files
-        raise ArchiveError(f"{path} is damaged after {records} record(s): {exc}") from exc
-    if records == 0 and path.stat().st_size > 0:
+        message = f"{path} is damaged at byte {reached}, after {records} record(s): {exc}"
+        raise ArchiveError(message, at=reached) from exc
+    if start == 0 and records == 0 and path.stat().st_size > 0:
         raise ArchiveError(f"{path} holds no WARC record")
+
+
+def _next_record(path: Path, after: int) -> int | None:
+    """The offset of the first gzip member past ``after`` that holds a whole WARC record, or None."""
+    data = path.read_bytes()
+    at = data.find(_GZIP_MAGIC, after + 1)
+    while at != -1:
+        try:
+            for _ in _responses_from(path, at, first_only=True):
+                pass
+            return at
+        except ArchiveError:  # not a member's start (the magic bytes inside compressed data), or damaged too
+            at = data.find(_GZIP_MAGIC, at + 1)
+    return None
+
+
+_GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member's first bytes: ID1, ID2 and the deflate method
 
 
 def read_response(ref: ArchiveRef, data_dir: Path | None = None) -> ArchivedResponse:
@@ -336,7 +396,10 @@ def read_response(ref: ArchiveRef, data_dir: Path | None = None) -> ArchivedResp
     raise ArchiveError(f"no response record at {ref.file}:{ref.offset}")
 
 
-def iter_run(folder: Path) -> Iterator[ArchivedResponse]:
-    """Every response of a run folder, file by file (court by court), in write order."""
+def iter_run(
+    folder: Path, on_damage: Callable[[ArchiveError], None] | None = None
+) -> Iterator[ArchivedResponse]:
+    """Every response of a run folder, file by file (court by court), in write order; ``on_damage`` as in
+    :func:`iter_responses`."""
     for path in sorted(folder.glob("*.warc.gz")):
-        yield from iter_responses(path)
+        yield from iter_responses(path, on_damage)

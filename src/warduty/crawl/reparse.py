@@ -12,12 +12,13 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, update
 
 from warduty.courts import CourtRegistry, UnknownCourtError
-from warduty.crawl.archive import ArchivedResponse, iter_run, stored_path
+from warduty.crawl.archive import ArchivedResponse, ArchiveError, iter_run, stored_path
 from warduty.crawl.client import ArchiveRef, FetchResult
 from warduty.crawl.ingest import Processor, SearchRef, record_fetch
 from warduty.crawl.reconcile import reconcile
@@ -74,7 +75,7 @@ def reparse(
             max_window_rows=int(manifest.get("max_window_rows", 1000)),
             recent_from=date.fromisoformat(recent) if recent else None,
         )
-        for response in iter_run(folder):
+        for response in iter_run(folder, partial(_damaged, report)):
             report.responses += 1
             outcome = _replay(engine, registry, processor, response, data_dir)
             (report.used if outcome == "used" else report.skipped)[outcome] += 1
@@ -85,6 +86,12 @@ def reparse(
             )
         report.runs += 1
     return report
+
+
+def _damaged(report: ReparseReport, error: ArchiveError) -> None:
+    """A damaged stretch of an archive file: said, counted, and read past (the records after it count)."""
+    log.warning("%s; reading on at the next whole record", error)
+    report.skipped["damaged archive"] += 1
 
 
 def _replay(

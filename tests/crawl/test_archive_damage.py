@@ -1,6 +1,7 @@
-"""A killed run may leave the last gzip member of an archive file half written; the resumed run cuts it off
-before appending, so the file reads from start to end again. Damage further in is left for the reader to
-report (cutting there would throw whole records away)."""
+"""Damaged archive files. A killed run may leave the last gzip member of a file half written; the resumed
+run cuts it off before appending, so the file reads from start to end again. Damage further in is left for
+the reader to report (cutting there would throw whole records away); a reader that asks to (``reparse``)
+is told of it and reads on at the next whole record."""
 
 from __future__ import annotations
 
@@ -10,8 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from warduty.crawl.archive import ArchiveError, WarcArchive, cut_partial_member, iter_run, read_response
+from warduty.courts import load_registry
+from warduty.crawl.archive import (
+    ArchiveError,
+    WarcArchive,
+    cut_partial_member,
+    iter_responses,
+    iter_run,
+    read_response,
+)
 from warduty.crawl.client import ArchiveRef, Exchange
+from warduty.crawl.reparse import reparse
+from warduty.jobs import prepare_store
+from warduty.store import make_engine
 
 WHEN = datetime(2024, 4, 12, 9, 30, 1, tzinfo=UTC)
 
@@ -89,3 +101,47 @@ def test_damage_inside_the_file_is_not_cut_and_the_reader_names_it(tmp_path: Pat
     assert cut_partial_member(path) == 0 and path.read_bytes() == damaged
     with pytest.raises(ArchiveError, match="damaged"):
         _urls(tmp_path)
+
+
+def _damaged_copy(tmp_path: Path, spoil: str) -> tuple[Path, list[ArchiveRef]]:
+    refs = _write(tmp_path, range(4))
+    path = tmp_path / "run-3" / "C1.warc.gz"
+    data = path.read_bytes()
+    middle = refs[1].offset  # the second response record's member
+    if spoil == "garbage between members":
+        data = data[:middle] + b"\x00garbage\x1f\x8b\x08 not a member" + data[middle:]
+    elif spoil == "bytes flipped inside a member":
+        data = (
+            data[: middle + 40]
+            + bytes(b ^ 0xFF for b in data[middle + 40 : middle + 60])
+            + data[middle + 60 :]
+        )
+    else:  # garbage after the last member
+        data += b"trailing bytes that are no gzip"
+    path.write_bytes(data)
+    return path, refs
+
+
+@pytest.mark.parametrize(
+    ("spoil", "lost"),
+    [("garbage between members", []), ("bytes flipped inside a member", ["1"]), ("garbage at the end", [])],
+)
+def test_a_reader_told_of_damage_reads_on_at_the_next_whole_record(
+    tmp_path: Path, spoil: str, lost: list[str]
+) -> None:
+    path, _ = _damaged_copy(tmp_path, spoil)
+    errors: list[ArchiveError] = []
+    read = [response.url.rsplit("=", 1)[1] for response in iter_responses(path, errors.append)]
+    assert read == [n for n in ["0", "1", "2", "3"] if n not in lost]
+    assert len(errors) == 1 and str(path) in str(errors[0]) and "damaged" in str(errors[0])
+    with pytest.raises(ArchiveError, match="damaged"):  # a reader that does not ask is stopped, as before
+        list(iter_responses(path))
+
+
+def test_reparse_counts_a_damaged_stretch_and_replays_the_records_after_it(tmp_path: Path) -> None:
+    _damaged_copy(tmp_path / "archive", "garbage between members")
+    engine = make_engine(f"sqlite:///{tmp_path / 'rebuilt.sqlite'}")
+    prepare_store(engine, load_registry())
+    report = reparse(engine, load_registry(), tmp_path / "archive")
+    # The four responses are read (their court code is unknown to the registry, so none is stored).
+    assert report.responses == 4 and report.skipped == {"damaged archive": 1, "unknown court": 4}
