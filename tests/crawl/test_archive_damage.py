@@ -145,3 +145,11 @@ def test_reparse_counts_a_damaged_stretch_and_replays_the_records_after_it(tmp_p
     report = reparse(engine, load_registry(), tmp_path / "archive")
     # The four responses are read (their court code is unknown to the registry, so none is stored).
     assert report.responses == 4 and report.skipped == {"damaged archive": 1, "unknown court": 4}
+
+
+def test_the_damage_is_named_in_one_printable_line(tmp_path: Path) -> None:
+    path, _ = _damaged_copy(tmp_path, "garbage between members")
+    errors: list[ArchiveError] = []
+    list(iter_responses(path, errors.append))
+    (message,) = (str(error) for error in errors)
+    assert message.isprintable() and len(message) < len(str(path)) + 220 and "damaged at byte" in message

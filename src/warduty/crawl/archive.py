@@ -346,10 +346,16 @@ def _responses_from(path: Path, start: int, *, first_only: bool = False) -> Iter
     except ArchiveError as exc:
         raise ArchiveError(str(exc), at=reached) from exc
     except Exception as exc:  # warcio raises plain exceptions on damaged files
-        message = f"{path} is damaged at byte {reached}, after {records} record(s): {exc}"
+        message = f"{path} is damaged at byte {reached}, after {records} record(s): {_printable(exc)}"
         raise ArchiveError(message, at=reached) from exc
     if start == 0 and records == 0 and path.stat().st_size > 0:
         raise ArchiveError(f"{path} holds no WARC record")
+
+
+def _printable(error: Exception, limit: int = 120) -> str:
+    """An error's text fit for a log line: warcio quotes the damaged bytes it met, which are binary."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(error).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _next_record(path: Path, after: int) -> int | None:

@@ -155,8 +155,8 @@ class ChildRows:
     these tables inside the transaction flushes first."""
 
     def __init__(self) -> None:
-        # (table, key, columns) -> key values -> row
-        self._rows: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], dict[tuple[Any, ...], Any]] = {}
+        # (table, key, columns) -> key value(s) (one column's value, or a tuple of several) -> row
+        self._rows: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], dict[Any, Any]] = {}
 
     def add(self, table: Table, key: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
         key_of = itemgetter(*key)

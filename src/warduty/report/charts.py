@@ -44,7 +44,7 @@ def _save(figure: Figure, out_dir: Path, stem: str) -> list[Path]:
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
     # The tight crop is measured once, at the PNG's resolution, for both files: ``bbox_inches="tight"``
     # lays the figure out in an extra draw for each file, a fifth of a chart's CPU. The PNG comes out the
-    # same pixel for pixel; the SVG's edges may move by a pixel or two (text measured at 150 dpi, not 72).
+    # same pixel for pixel; the SVG's edges may move by a few points (text measured at 150 dpi, not 72).
     plt = _pyplot()
     figure.set_dpi(PNG_DPI)
     figure.draw_without_rendering()

@@ -119,9 +119,9 @@ def _names_ascii(html: str, word: bytes) -> bool:
     """Does ``html`` hold ``word`` (lower-case ASCII letters) in any mix of cases? A guard in front of a
     case-blind regex: such a regex tries its pattern at every position of the page, a tenth of a
     millisecond on a replica page and two on a real one. Exact where ``re.IGNORECASE`` matches nothing but
-    ASCII to the word's letters (true of all but i, k and s; tests/sudrf/test_pages.py checks every code
-    point): UTF-8 keeps ASCII bytes as they are and writes every other character with bytes above 0x7F,
-    which ``bytes.lower`` leaves alone."""
+    ASCII to the word's letters (true of all but i, k and s; tests/crawl/test_classify_likely.py checks
+    every code point): UTF-8 keeps ASCII bytes as they are and writes every other character with bytes
+    above 0x7F, which ``bytes.lower`` leaves alone."""
     return word in html.encode("utf-8", "surrogatepass").lower()
 
 
