@@ -328,23 +328,22 @@ def _responses_from(path: Path, start: int, *, first_only: bool = False) -> Iter
             iterator = ArchiveIterator(handle)
             for record in iterator:
                 records += 1
+                # Read the body before asking for the offset: warcio's offset call consumes the stream.
+                body = record.content_stream().read()
+                reached = iterator.get_record_offset()
+                if first_only and reached != start:  # warcio skipped bytes to find one: none starts there
+                    raise ArchiveError(f"no record starts at {path}:{start}", at=start)
                 if record.rec_type == "response":
-                    # Read the body before asking for the offset: warcio's offset call consumes the stream.
-                    body = record.content_stream().read()
-                    reached = iterator.get_record_offset()
                     yield _to_response(record, body, str(path), reached)
-                else:
-                    record.content_stream().read()
-                    reached = iterator.get_record_offset()
                 if first_only:
-                    if reached != start:  # warcio skipped bytes to find it: no record starts at ``start``
-                        raise ArchiveError(f"no record starts at {path}:{start}", at=start)
                     return
                 reached += iterator.get_record_length()
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc}") from exc
     except ArchiveError as exc:
-        raise ArchiveError(str(exc), at=reached) from exc
+        if exc.at is None:  # a record cut short (``_to_response``): the damage begins at that record
+            exc.at = reached
+        raise
     except Exception as exc:  # warcio raises plain exceptions on damaged files
         message = f"{path} is damaged at byte {reached}, after {records} record(s): {_printable(exc)}"
         raise ArchiveError(message, at=reached) from exc
