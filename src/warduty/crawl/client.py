@@ -152,10 +152,10 @@ class HttpClient:
         proxy = urlsplit(self.options.proxy or "")
         self._socks = proxy if proxy.scheme in ("socks5", "socks5h") else None
         self._http_proxy = self.options.proxy if proxy.scheme in ("http", "https") else None
-        if self.options.origin:
-            parts = urlsplit(self.options.origin)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(f"origin must be an http(s) URL, not {self.options.origin!r}")
+        self._origin = urlsplit(self.options.origin) if self.options.origin else None
+        origin = self._origin
+        if origin is not None and (origin.scheme not in ("http", "https") or not origin.netloc):
+            raise ValueError(f"origin must be an http(s) URL, not {self.options.origin!r}")
 
     def _archive(self, exchange: Exchange) -> ArchiveRef | None:
         # On the event loop's thread: a thread of its own ran no faster under the GIL and cost CPU to hand
@@ -228,15 +228,17 @@ class HttpClient:
         host = params.headers.get("Host", "").split(":", 1)[0]
         self.pacer.mark_sent(host)
 
-    def _target(self, url: str) -> tuple[str, str]:
-        """(URL to connect to, Host header). With an origin, connect there and keep the real host."""
+    def _target(self, url: str) -> tuple[str, str, str]:
+        """(URL to connect to, Host header, host name). With an origin, connect there and keep the real
+        host."""
         parts = urlsplit(url)
         if not parts.scheme or not parts.hostname:
             raise ValueError(f"not an absolute URL: {url!r}")
-        if not self.options.origin:
-            return url, parts.netloc
-        origin = urlsplit(self.options.origin)
-        return urlunsplit((origin.scheme, origin.netloc, parts.path or "/", parts.query, "")), parts.netloc
+        origin = self._origin
+        if origin is None:
+            return url, parts.netloc, parts.hostname
+        target = urlunsplit((origin.scheme, origin.netloc, parts.path or "/", parts.query, ""))
+        return target, parts.netloc, parts.hostname
 
     def _backoff(self, attempt: int) -> float:
         base: float = min(self.options.backoff * 2.0 ** (attempt - 1), self.options.backoff_cap)
@@ -275,8 +277,7 @@ class HttpClient:
         return status, response_headers, b"".join(chunks), False
 
     async def _get_once(self, url: str, court_code: str | None) -> FetchResult:
-        host = urlsplit(url).hostname or ""
-        target, host_header = self._target(url)
+        target, host_header, host = self._target(url)
         headers = {"Host": host_header, "User-Agent": self.options.user_agent, "Accept": "text/html,*/*"}
         attempts = 0
         failures = 0

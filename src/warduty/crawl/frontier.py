@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
+from warduty.store.driver import execute_many
 from warduty.store.schema import tasks
 from warduty.store.upsert import insert_for
 
@@ -109,8 +110,7 @@ class Frontier:
 
     def flush(self, connection: Connection) -> None:
         finished, self._finished = self._finished, []
-        if finished:
-            connection.execute(_FINISH, finished)
+        execute_many(connection, _FINISH, finished)
 
     def discard(self) -> None:
         self._finished = []
@@ -139,14 +139,14 @@ class Frontier:
 
 def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> int:
     """Insert tasks whose (run, url) is new; existing tasks keep their state."""
-    return len(connection.execute(_insert_statement(connection.dialect.name), rows).all())
+    return execute_many(connection, _insert_statement(connection.dialect.name), rows)
 
 
 @lru_cache(maxsize=4)
 def _insert_statement(dialect: str) -> Any:
-    # One cached statement run as executemany; RETURNING counts the rows really inserted on both backends.
+    # One cached statement run as executemany; the driver's row count leaves out the URLs already there.
     statement = insert_for(dialect, tasks)
-    return statement.on_conflict_do_nothing(index_elements=["run_id", "url"]).returning(tasks.c.id)
+    return statement.on_conflict_do_nothing(index_elements=["run_id", "url"])
 
 
 _PENDING = (

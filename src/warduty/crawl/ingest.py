@@ -29,6 +29,7 @@ from warduty.courts import Court
 from warduty.crawl.client import FetchResult
 from warduty.crawl.frontier import TaskKind, TaskSpec
 from warduty.crawl.plan import Window
+from warduty.store.driver import execute, execute_many
 from warduty.store.schema import acts, cases, events, fetches, person_articles, persons, searches
 from warduty.store.upsert import insert_for, upsert_quietly, upsert_returning
 from warduty.sudrf.records import CardAct, CaseCard, Document, Listing, ListingRow
@@ -97,7 +98,8 @@ def record_fetch(
         "warc_offset": result.archive.offset if result.archive else None,
         "page_state": page_state,
     }
-    return int(connection.execute(_INSERT_FETCH, values).scalar_one())
+    ((fetch_id,),) = execute(connection, _INSERT_FETCH, values)
+    return int(fetch_id)
 
 
 def listing_signature(row: ListingRow) -> str:
@@ -131,7 +133,8 @@ def touch_seen(
 ) -> None:
     """Listings showed these cases again, unchanged but perhaps for their legal-force dates."""
     if rows:
-        connection.execute(
+        execute_many(
+            connection,
             _TOUCH_SEEN,
             [
                 {
@@ -225,7 +228,7 @@ def store_card(
         fill={"first_seen_run": run_id},
     )
     if stored:
-        case_id = int(stored[0].id)
+        case_id = int(stored[0][0])
     else:
         key = case_key(court_code, docket, card.case_number)
         case_id = int(connection.execute(_CASE_ID, key).scalar_one())
@@ -253,7 +256,7 @@ def _store_persons(connection: Connection, case_id: int, card: CaseCard, later: 
     if not rows:
         return
     stored = upsert_returning(connection, persons, rows, ["case_id", "position"], ["position", "id"])
-    ids = {row.position: row.id for row in stored}
+    ids = {row[0]: row[1] for row in stored}  # position -> id
     if len(ids) < len(rows):  # equal stored persons return nothing: look their ids up
         ids = {row.position: row.id for row in connection.execute(_PERSON_IDS, {"case_id": case_id})}
     article_rows = [
@@ -492,10 +495,11 @@ class Processor:
             "received_to": ref.window.end,
         }
         values = {**key, "total": total, "pages": pages, "state": state, "rows_read": 0, "pages_read": 0}
-        connection.execute(_window_upsert(connection.dialect.name, total is not None), values)
+        execute(connection, _window_upsert(connection.dialect.name, total is not None), values)
 
     def _count_page(self, connection: Connection, court: Court, ref: SearchRef, rows: int) -> None:
-        connection.execute(
+        execute(
+            connection,
             _COUNT_PAGE,
             {
                 "run": self.run_id,

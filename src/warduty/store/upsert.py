@@ -12,9 +12,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Row, Table, and_, bindparam, cast, func, or_, select, tuple_
+from sqlalchemy import JSON, Connection, Table, and_, bindparam, cast, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
+
+from warduty.store.driver import execute, execute_many
 
 BATCH = 400
 
@@ -76,7 +78,8 @@ def upsert_quietly(
     key_of = itemgetter(*key)
     unique = list({key_of(row): row for row in rows}.values())  # the last one wins
     columns = _columns(unique, key)
-    connection.execute(_statement(connection.dialect.name, table, columns, tuple(key), quiet=True), unique)
+    statement = _statement(connection.dialect.name, table, columns, tuple(key), quiet=True)
+    execute_many(connection, statement, unique)
 
 
 def upsert_returning(
@@ -88,9 +91,10 @@ def upsert_returning(
     *,
     touch: Mapping[str, Any] | None = None,
     fill: Mapping[str, Any] | None = None,
-) -> list[Row[Any]]:
-    """:func:`upsert` (one statement per :data:`BATCH` rows), returning the ``returning`` columns of the
-    rows inserted or really changed (an equal stored row returns nothing).
+) -> list[tuple[Any, ...]]:
+    """:func:`upsert` for the crawler's few rows at a time (one driver call a row, see store/driver.py),
+    returning the ``returning`` columns, as tuples, of the rows inserted or really changed (an equal
+    stored row returns nothing).
 
     ``fill`` holds columns set on insert, and on update only where the stored value is still NULL (e.g. the
     run that first saw a case); like ``touch``, they are not compared.
@@ -108,9 +112,9 @@ def upsert_returning(
         tuple(returning),
         frozenset(fill or ()),
     )
-    stored: list[Row[Any]] = []
-    for start in range(0, len(batch), BATCH):
-        stored += connection.execute(statement, batch[start : start + BATCH]).all()
+    stored: list[tuple[Any, ...]] = []
+    for row in batch:
+        stored += execute(connection, statement, row)
     return stored
 
 
