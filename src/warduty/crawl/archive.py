@@ -72,21 +72,23 @@ class WarcArchive:
         self.folder = root / f"run-{run_id}"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.relative_to = relative_to  # the data directory the recorded paths are relative to
-        self._files: dict[str, tuple[BinaryIO, str]] = {}  # path -> (open file, path as rows record it)
+        # file name (court code) -> (open file, path as rows record it)
+        self._files: dict[str, tuple[BinaryIO, str]] = {}
 
     def __call__(self, exchange: Exchange) -> ArchiveRef:
         return self.write(exchange)
 
     def path_for(self, court_code: str | None) -> Path:
-        return self.folder / f"{court_code or 'other'}.warc.gz"
+        return self.folder / f"{_file_name(court_code)}.warc.gz"
 
     def write(self, exchange: Exchange) -> ArchiveRef:
-        path = self.path_for(exchange.court_code)
-        opened = self._files.get(str(path))
+        name = _file_name(exchange.court_code)
+        opened = self._files.get(name)
         if opened is None:
+            path = self.path_for(exchange.court_code)
             cut_partial_member(path)
             opened = path.open("ab"), stored_path(path, self.relative_to)
-            self._files[str(path)] = opened
+            self._files[name] = opened
         handle, stored = opened
         date = _warc_date(exchange.fetched_at)
         request = StatusAndHeaders(
@@ -105,6 +107,10 @@ class WarcArchive:
         for handle, _ in self._files.values():
             handle.close()
         self._files.clear()
+
+
+def _file_name(court_code: str | None) -> str:
+    return court_code or "other"
 
 
 def cut_partial_member(path: Path) -> int:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, or_, select, update
+from sqlalchemy import Connection, bindparam, exists, or_, select, update
 
 from warduty.crawl.frontier import TaskKind, TaskState
+from warduty.store.driver import execute_many
 from warduty.store.schema import cases, person_articles, persons, runs, searches, tasks
 
 
@@ -38,11 +39,12 @@ def reconcile(
     missing."""
     windows = connection.execute(select(searches).where(searches.c.run_id == run_id)).all()
     mismatches = []
+    settled: list[dict[str, Any]] = []
     for window in windows:
         if window.state != "open":
             continue
         if window.total is None:  # page 1 never came (deferred or failed): the run reports the task
-            connection.execute(update(searches).where(searches.c.id == window.id).values(state="unread"))
+            settled.append({"window_id": window.id, "new_state": "unread"})
             continue
         complete = window.total is not None and window.rows_read == window.total
         complete = complete and window.pages_read == (window.pages or 0)
@@ -59,11 +61,8 @@ def reconcile(
                     "pages": window.pages,
                 }
             )
-        connection.execute(
-            update(searches)
-            .where(searches.c.id == window.id)
-            .values(state="complete" if complete else "mismatch")
-        )
+        settled.append({"window_id": window.id, "new_state": "complete" if complete else "mismatch"})
+    execute_many(connection, _SETTLE, settled)
     controls: Counter[str] = Counter()
     for window in windows:
         if window.state == "control":
@@ -109,31 +108,40 @@ def _superseded(connection: Connection, run_id: int) -> bool:
 
 
 def _mark_missing(connection: Connection, run_id: int, today: date, held_back: set[str]) -> int:
-    marked = 0
     windows = connection.execute(
         select(searches).where(searches.c.run_id == run_id, searches.c.state == "complete")
     ).all()
-    for window in windows:
-        if window.court_code in held_back:
-            continue
-        has_article = exists(
+    rows = [
+        {
+            "window_court": window.court_code,
+            "window_article": window.article,
+            "window_from": window.received_from,
+            "window_to": window.received_to,
+            "this_run": run_id,
+            "today": today,
+        }
+        for window in windows
+        if window.court_code not in held_back
+    ]
+    return execute_many(connection, _MARK_MISSING, rows)
+
+
+_SETTLE = update(searches).where(searches.c.id == bindparam("window_id")).values(state=bindparam("new_state"))
+# A stored case of the window's court, receipt dates and article that this run did not see: one statement
+# for all the complete windows (a case marked by one window is not marked, nor counted, again).
+_MARK_MISSING = (
+    update(cases)
+    .where(
+        cases.c.court_code == bindparam("window_court"),
+        cases.c.received >= bindparam("window_from"),
+        cases.c.received <= bindparam("window_to"),
+        cases.c.missing_since.is_(None),
+        or_(cases.c.last_seen_run.is_(None), cases.c.last_seen_run < bindparam("this_run")),
+        exists(
             select(person_articles.c.id)
             .join(persons, persons.c.id == person_articles.c.person_id)
-            .where(persons.c.case_id == cases.c.id, person_articles.c.article == window.article)
-        )
-        result = connection.execute(
-            update(cases)
-            .where(
-                and_(
-                    cases.c.court_code == window.court_code,
-                    cases.c.received >= window.received_from,
-                    cases.c.received <= window.received_to,
-                    cases.c.missing_since.is_(None),
-                    or_(cases.c.last_seen_run.is_(None), cases.c.last_seen_run < run_id),
-                    has_article,
-                )
-            )
-            .values(missing_since=today)
-        )
-        marked += result.rowcount or 0
-    return marked
+            .where(persons.c.case_id == cases.c.id, person_articles.c.article == bindparam("window_article"))
+        ),
+    )
+    .values(missing_since=bindparam("today"))
+)
