@@ -1,8 +1,10 @@
-"""CPU of telling what a fetched page is (``classify_page`` with the page the crawler asked for), and of its
+r"""CPU of telling what a fetched page is (``classify_page`` with the page the crawler asked for), and of its
 captcha test alone, before (the case-blind regex over the whole page) and now (the regex only where the
 page spells «captcha» in ASCII letters, any case), side by side in one run: on the real sudrf pages in
 ``../shared/reference/pages`` whole (110-380 KB) and cut to their first 28,000 characters (the size of a
-replica's listing page).
+replica's listing page). Then the act print view's test (``pages._document_ids``) before (the case-blind
+``\bid`` pattern over the whole page) and now (searched from «=»), on every real page and on the real
+print view alone.
 
 Usage: .venv/bin/python benchmarks/page_states.py [--rounds N]
 """
@@ -10,6 +12,7 @@ Usage: .venv/bin/python benchmarks/page_states.py [--rounds N]
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -61,6 +64,25 @@ def main() -> None:
             f"{1e3 * now:.3f} ms ({now / before:.2f}); classify_page(..., RESULTS) now "
             f"{1e3 * classify:.3f} ms"
         )
+    print_view_test(args.rounds)
+
+
+def document_ids_before(html: str) -> bool:
+    r"""``pages._document_ids`` as it was: a case-blind pattern from ``\bid``, tried at every position."""
+    found = re.findall(r"""\bid\s*=\s*["']?(doccont|content)["'\s>]""", html, re.IGNORECASE)
+    return {name.lower() for name in found} == {"doccont", "content"}
+
+
+def print_view_test(rounds: int) -> None:
+    every = {path.name: decode_page(path.read_bytes()) for path in sorted(PAGES.glob("*.html"))}
+    for label, texts in (
+        ("every real page", list(every.values())),
+        ("the real print view", [every["ksoyu_act_doc.html"]]),
+    ):
+        assert [document_ids_before(h) for h in texts] == [pages._document_ids(h) for h in texts]
+        before = cpu_per_call(document_ids_before, texts, rounds)
+        now = cpu_per_call(pages._document_ids, texts, rounds)
+        print(f"print view test, {label}: {1e3 * before:.3f} -> {1e3 * now:.3f} ms ({now / before:.2f})")
 
 
 if __name__ == "__main__":

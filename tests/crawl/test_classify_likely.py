@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference import real_page_names, real_page_path
 from warduty.courts import load_registry
 from warduty.crawl.archive import iter_run
 from warduty.crawl.client import ClientOptions
@@ -89,3 +90,46 @@ def test_the_captcha_guard_sees_every_spelling_the_regex_matches() -> None:
     lookalike = '<input name="саptchaid">'
     assert not pages._names_ascii(lookalike, b"captcha") and not pages._CAPTCHA_INPUT.search(lookalike)
     assert classify_page(form, PageState.RESULTS) is PageState.CAPTCHA
+
+
+# The print view's test as it was: the pattern `_document_ids` must answer exactly as, now searched from «=».
+_DOCUMENT_IDS_BEFORE = re.compile(r"""\bid\s*=\s*["']?(doccont|content)["'\s>]""", re.IGNORECASE)
+
+
+def _document_ids_before(html: str) -> bool:
+    return {name.lower() for name in _DOCUMENT_IDS_BEFORE.findall(html)} == {"doccont", "content"}
+
+
+def test_the_print_views_ids_are_found_as_the_whole_page_pattern_found_them() -> None:
+    """Random texts of the pieces where the two could part: case, İ and ı (the pattern's case-blind «i»),
+    a word character before «id», blanks of every kind (NBSP, line separators), quotes, near-misses."""
+    import random
+
+    choices = [
+        ["", " ", "<div ", "x", "ж", "_", "-", "\u00a0", "="],  # before the name
+        ["id", "ID", "iD", "İd", "ıd", "ід", "i d", ""],  # the name, «ід» Cyrillic
+        ["", " ", "  ", "\u00a0", "\n\t", "\u2028"],  # blanks
+        ["=", "==", "", "=="],
+        ["", " ", "\u00a0", "\n"],
+        ["", '"', "'", "''"],
+        ["doccont", "DocCont", "DOCCONT", "content", "Content", "contents", "doccon"],
+        ['"', "'", " ", ">", "", "x", "\u00a0", "\n"],  # after the value
+    ]
+    generator = random.Random(17)
+    answers = []
+    for _ in range(20_000):
+        fragments = [
+            "".join(generator.choice(part) for part in choices) for _ in range(generator.randint(1, 4))
+        ]
+        text = "".join(generator.choice(["", " ", "<p>", "ж"]) + fragment for fragment in fragments)
+        answer = pages._document_ids(text)
+        assert answer is _document_ids_before(text), repr(text)
+        answers.append(answer)
+    assert 50 < sum(answers) < len(answers) - 50  # both answers were put to the test
+
+
+@pytest.mark.parametrize("name", real_page_names() or ["(real pages absent)"])
+def test_the_print_views_ids_on_real_pages(name: str) -> None:
+    html = decode_page(real_page_path(name).read_bytes())
+    assert pages._document_ids(html) is _document_ids_before(html)
+    assert pages._document_ids(html) is (name == "ksoyu_act_doc.html")

@@ -65,7 +65,12 @@ _SEARCH_FIELD = re.compile(r"""name\s*=\s*["']?[a-z0-9_]*case__case_numberss""",
 _CAPTCHA_INPUT = re.compile(r"""name\s*=\s*["']?captchaid\b""", re.IGNORECASE)
 _CAPTCHA_ID = re.compile(r"""<input[^>]*name\s*=\s*["']?captchaid["']?[^>]*>""", re.IGNORECASE)
 _VALUE = re.compile(r"""value\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
-_DOCUMENT_IDS = re.compile(r"""\bid\s*=\s*["']?(doccont|content)["'\s>]""", re.IGNORECASE)
+# An act's print view names both of its elements: ``id="doccont"`` and ``id="content"``, in any case.
+# Searched from the «=», a character the regex engine finds fast; whether ``id`` stands before it is checked
+# at each «=» found (a case-blind pattern that starts at ``\bid`` is tried at every position of the page:
+# 5.8 ms on a real print view, against 0.3).
+_ID_VALUE = re.compile(r"""=\s*["']?(doccont|content)["'\s>]""", re.IGNORECASE)
+_ID_NAME = re.compile(r"\bid", re.IGNORECASE)
 _DATA_IMAGE = re.compile(r"data:\s*image/png;\s*base64,\s*([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
 
 
@@ -126,8 +131,18 @@ def _names_ascii(html: str, word: bytes) -> bool:
 
 
 def _document_ids(html: str) -> bool:
-    """Does the text name both elements of an act's print view, ``#doccont`` and ``#content``?"""
-    return {name.lower() for name in _DOCUMENT_IDS.findall(html)} == {"doccont", "content"}
+    r"""Does the text name both elements of an act's print view, ``#doccont`` and ``#content``? That is,
+    does ``\bid\s*=\s*["']?(doccont|content)["'\s>]`` (blind to case) find both names? Exact: such a
+    match has one «=», so every «=» the value follows is looked at once, and the blanks before it are
+    the ones ``\s*`` takes (``str.isspace`` is the regex's ``\s``)."""
+    names = set()
+    for found in _ID_VALUE.finditer(html):
+        end = found.start()
+        while end > 0 and html[end - 1].isspace():
+            end -= 1
+        if end >= 2 and _ID_NAME.fullmatch(html, end - 2, end):
+            names.add(found.group(1).lower())
+    return names == {"doccont", "content"}
 
 
 def is_card(tree: LexborHTMLParser) -> bool:
