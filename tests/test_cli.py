@@ -155,3 +155,27 @@ def test_crawl_options_are_checked_before_anything_is_created(tmp_path: Path) ->
         result = runner.invoke(app, ["crawl", "--courts", "77GV0017", option, value])
         assert result.exit_code == 1 and message in result.output, result.output
     assert not (tmp_path / "data").exists()
+
+
+def test_the_alert_summary_after_a_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """``warduty crawl`` and ``asylum fetch`` end with the alerts they raised and any delivery that failed
+    (which fails nothing: the run went through, the alert stays pending)."""
+    from datetime import UTC, datetime
+
+    from warduty.alerts.model import Alert
+    from warduty.cli.app import print_alert_summary
+    from warduty.jobs.alerts import AlertReport, Delivery
+
+    def alert(number: int) -> Alert:
+        return Alert(
+            f"a{number}", "record", f"Title {number}", "", "/cases", datetime(2024, 4, 1, tzinfo=UTC)
+        )
+
+    print_alert_summary(AlertReport())
+    assert capsys.readouterr().out.strip() == "no new alerts"
+    deliveries = [Delivery("a1", "webhook", None), Delivery("a2", "email", "refused: 550")]
+    print_alert_summary(AlertReport([alert(n) for n in range(1, 6)], deliveries, "detection failed: boom"))
+    printed = capsys.readouterr()
+    assert "5 new alert(s): Title 1; Title 2; Title 3 and 2 more (warduty alerts lists them)" in printed.out
+    assert "detection failed: boom" in printed.err
+    assert "1 of 2 alert deliveries failed" in printed.err and "--send" in printed.err

@@ -17,7 +17,7 @@ from warduty.config import Settings
 from warduty.courts import load_registry
 from warduty.crawl.crawler import CrawlOptions
 from warduty.jobs import run_crawl
-from warduty.jobs.alerts import recent_alerts
+from warduty.jobs.alerts import AlertReport, recent_alerts
 from warduty.replica.population import Population, generate_population
 from warduty.replica.server import ReplicaServer
 from warduty.stats.figures import compute
@@ -74,10 +74,15 @@ def test_alerts_of_real_crawls_reach_smtp_webhook_and_feed(population: Populatio
         kinds_first = {a.kind for a in recent_alerts(engine)}
         assert "court_unavailable" not in kinds_first  # one dark run, two asked for
         assert "unrecognised_pages" in kinds_first
-        second = run_crawl(settings, _options())
+        raised: list[AlertReport] = []
+        second = run_crawl(settings, _options(), on_alerts=raised.append)
 
     alerts = recent_alerts(engine)
     by_id = {a.id: a for a in alerts}
+    # What the second crawl's caller was told: the alerts it raised, each delivered to both channels.
+    (told,) = raised
+    assert {a.id for a in told.new} == {a.id for a in alerts if a.run_id == second.run_id} != set()
+    assert told.error is None and told.deliveries and not told.failed
     dark_id = f"court_unavailable:{DARK}:from-run-{first.run_id}"
     assert dark_id in by_id and by_id[dark_id].run_id == second.run_id
     # The changed court answered (pages not understood): not "unavailable".

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from warduty.config import ConfigError, Settings, load_settings
 from warduty.crawl.archive import ArchiveError
 from warduty.crawl.client import FetchError
+from warduty.jobs.alerts import AlertReport
 from warduty.replica.process import ReplicaStartError
 from warduty.store import DatabaseError, describe_error
 from warduty.sudrf.errors import PageFormatError
@@ -134,3 +135,28 @@ def _cell(value: Any) -> str:
 
 def main() -> None:
     app()
+
+
+def print_alert_summary(report: AlertReport) -> None:
+    """After a crawl or an asylum fetch: the alerts it raised, and what of their sending failed. A failure
+    here does not fail the command (the run itself went through); undelivered alerts stay pending."""
+    if report.error:
+        err_console.print(f"[yellow]alerts:[/] {report.error}", highlight=False, soft_wrap=True)
+    if report.new:
+        titles = "; ".join(alert.title for alert in report.new[:3])
+        more = f" and {len(report.new) - 3} more" if len(report.new) > 3 else ""
+        console.print(
+            f"{len(report.new)} new alert(s): {titles}{more} (warduty alerts lists them)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print("no new alerts", highlight=False)
+    failed = report.failed
+    if failed:
+        err_console.print(
+            f"[yellow]{len(failed)} of {len(report.deliveries)} alert deliveries failed[/]; they stay "
+            "pending (warduty alerts --send retries them)",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -30,7 +30,7 @@ from warduty.asylum.fetch import (
 )
 from warduty.asylum.stats import GEO_SCOPES, shift_month
 from warduty.asylum.storage import finish_run, latest_observations, start_run
-from warduty.cli.app import app, console, fail, print_json, print_table, settings_from
+from warduty.cli.app import app, console, fail, print_alert_summary, print_json, print_table, settings_from
 from warduty.config import ConfigError, check_number, check_url
 from warduty.jobs.asylum import AsylumFetch, AsylumFetchFailed, counts, fetch_asylum, store_results
 from warduty.jobs.store import open_store
@@ -101,6 +101,7 @@ def fetch_command(
         f"{stored.inserted} new, {stored.updated} changed, {stored.unchanged} unchanged; "
         f"{len(report.empty)} empty queries, {report.splits} too-big queries split"
     )
+    print_alert_summary(done.alerts)
 
 
 @asylum_app.command("load")

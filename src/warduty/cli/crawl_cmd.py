@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from warduty.cli.app import app, console, err_console, fail, print_table, settings_from
+from warduty.cli.app import app, console, err_console, fail, print_alert_summary, print_table, settings_from
 from warduty.cli.captcha_picture import CaptchaPictureError, captcha_picture
 from warduty.config import ConfigError, Settings, check_number, check_url
 from warduty.courts import Court, UnknownCourtError, load_registry
@@ -22,7 +22,7 @@ from warduty.crawl.crawler import CrawlOptions, ProgressEvent, RunReport
 from warduty.crawl.issues import NEEDS_ATTENTION
 from warduty.crawl.lock import CrawlLocked
 from warduty.crawl.runs import RunCloseError, close_run, list_runs
-from warduty.jobs import default_solver, reparse_archive, run_crawl
+from warduty.jobs import AlertReport, default_solver, reparse_archive, run_crawl
 from warduty.law import WATCHED_ARTICLES
 from warduty.law.catalogue import catalogue_articles
 from warduty.store import make_engine, require_writable
@@ -111,6 +111,7 @@ def crawl_with_display(
     solver: CaptchaSolver | None,
     quiet: bool = False,
     progress_every: float = PROGRESS_EVERY,
+    on_alerts: Callable[[AlertReport], None] | None = None,
 ) -> RunReport:
     """:func:`warduty.jobs.run_crawl` with a progress display (used by the demo too): bars on a
     terminal, else a plain line every ``progress_every`` seconds. The display starts once the crawl
@@ -150,7 +151,9 @@ def crawl_with_display(
                 finished_courts.add(event.court)
                 progress.advance(courts_bar)
 
-        return run_crawl(settings, options, solver=solver, on_start=on_start, on_progress=on_progress)
+        return run_crawl(
+            settings, options, solver=solver, on_start=on_start, on_progress=on_progress, on_alerts=on_alerts
+        )
 
 
 def print_report(report: RunReport) -> None:
@@ -277,12 +280,17 @@ def crawl_command(
     if queue:
         _enqueue(settings, options)
         return
+    alerts: list[AlertReport] = []
     try:
-        report = crawl_with_display(settings, options, solver=solver, progress_every=progress_every)
+        report = crawl_with_display(
+            settings, options, solver=solver, progress_every=progress_every, on_alerts=alerts.append
+        )
     except CrawlLocked as exc:
         fail(str(exc))
         return
     print_report(report)
+    for raised in alerts:
+        print_alert_summary(raised)
 
 
 def _enqueue(settings: Settings, options: CrawlOptions) -> None:

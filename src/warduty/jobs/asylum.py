@@ -30,7 +30,7 @@ from warduty.asylum.storage import finish_run, start_run, store_observations
 from warduty.config import Settings
 from warduty.crawl.archive import WarcArchive
 from warduty.crawl.client import HttpClient
-from warduty.jobs.alerts import after_run
+from warduty.jobs.alerts import AlertReport, after_run
 from warduty.store import UpsertResult
 
 
@@ -59,6 +59,7 @@ class AsylumFetchOutcome:
     observations: int
     stored: UpsertResult
     report: FetchReport
+    alerts: AlertReport  # the alerts detected after the fetch, and their deliveries
 
 
 def asylum_client(
@@ -114,8 +115,8 @@ def fetch_asylum(settings: Settings, engine: Engine, job: AsylumFetch) -> Asylum
         stored = store_results(connection, run_id, results)
         statistics = {**counts(stored), "empty": report.empty, "splits": report.splits}
         finish_run(connection, run_id, "finished", statistics=statistics)
-    after_run(settings, engine, run_id)  # alerts (new asylum data): never raises
-    return AsylumFetchOutcome(run_id, sum(len(r.observations) for r in results), stored, report)
+    alerts = after_run(settings, engine, run_id)  # alerts (new asylum data): never raises
+    return AsylumFetchOutcome(run_id, sum(len(r.observations) for r in results), stored, report, alerts)
 
 
 def _failed(engine: Engine, run_id: int, message: str) -> AsylumFetchFailed:

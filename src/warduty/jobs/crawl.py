@@ -18,7 +18,7 @@ from warduty.crawl.lock import CrawlLock
 from warduty.crawl.ocr import OcrSolver, ocr_available
 from warduty.crawl.pacing import Pacer
 from warduty.crawl.reparse import ReparseReport, reparse
-from warduty.jobs.alerts import after_run
+from warduty.jobs.alerts import AlertReport, after_run
 from warduty.jobs.store import open_store, prepare_store
 from warduty.store import make_engine, require_writable
 
@@ -76,6 +76,7 @@ def run_crawl(
     solver: CaptchaSolver | None = None,
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[ProgressEvent], None] | None = None,
+    on_alerts: Callable[[AlertReport], None] | None = None,
     engine: Engine | None = None,
 ) -> RunReport:
     """Crawl into the configured database (or ``engine``) and return the run report.
@@ -83,7 +84,8 @@ def run_crawl(
     Takes the crawl lock first: raises :class:`~warduty.crawl.lock.CrawlLocked` at once, before
     migrating, when another crawl holds the database. Then migrates, loads the courts, calls
     ``on_start`` with the number of courts to visit, and crawls, calling ``on_progress`` per page.
-    Then, with the lock released, detects and sends the run's alerts (``jobs.alerts.after_run``)."""
+    Then, with the lock released, detects and sends the run's alerts (``jobs.alerts.after_run``) and
+    hands what became of them to ``on_alerts``."""
     engine = engine or make_engine(settings.database_url)
     require_writable(engine)
     lock = CrawlLock(engine)
@@ -104,7 +106,9 @@ def run_crawl(
         report = asyncio.run(crawler.run(options, lock))
     finally:
         lock.release()
-    after_run(settings, engine, report.run_id)  # alerts: never raises, never fails the crawl
+    alerts = after_run(settings, engine, report.run_id)  # never raises, never fails the crawl
+    if on_alerts is not None:
+        on_alerts(alerts)
     return report
 
 
