@@ -8,9 +8,10 @@ with the row's values converted by the same bind processors SQLAlchemy would use
 connection inside the :class:`~sqlalchemy.Connection`'s own transaction. Driver errors are raised as
 SQLAlchemy's (``IntegrityError``, ``OperationalError``, ...), as ``Connection.execute`` raises them.
 
-For statements of plain bound values only (INSERT/UPDATE/SELECT of a few columns), whose rows (RETURNING,
-SELECT) need no conversion on reading (ids, numbers, text): the driver's rows are returned as it gives
-them. Expanding ``IN`` lists, values rendered into the SQL, Python-side column defaults and returned
+For statements built once (module constants, cached builders: a statement built per call would be
+compiled per call) of plain bound values only (INSERT/UPDATE/SELECT of a few columns), whose rows
+(RETURNING, SELECT) need no conversion on reading (ids, numbers, text): the driver's rows are returned as
+it gives them. Expanding ``IN`` lists, values rendered into the SQL, Python-side column defaults and returned
 columns that SQLAlchemy would convert (JSON, dates on SQLite) are refused when the statement is compiled.
 """
 
@@ -111,8 +112,9 @@ def execute(connection: Connection, statement: Executable, row: Mapping[str, Any
 
 
 def execute_many(connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Run ``statement`` (one that returns nothing) once for each row, in one driver call. Returns the
-    number of rows it inserted, updated or deleted (an INSERT's conflicts left alone are not counted)."""
+    """Run ``statement`` (one that returns nothing) once for each row, in one driver call; every row has
+    the keys of the first. Returns the number of rows it inserted, updated or deleted (an INSERT's
+    conflicts left alone are not counted)."""
     if not rows:
         return 0
     compiled = _compiled(statement, connection.dialect, tuple(rows[0]))
