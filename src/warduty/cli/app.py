@@ -133,10 +133,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def main() -> None:
-    app()
-
-
 def print_alert_summary(report: AlertReport) -> None:
     """After a crawl or an asylum fetch: the alerts it raised, and what of their sending failed. A failure
     here does not fail the command (the run itself went through); undelivered alerts stay pending."""
@@ -160,3 +156,7 @@ def print_alert_summary(report: AlertReport) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+def main() -> None:
+    app()

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
-from warduty.store.driver import execute_many
+from warduty.store import driver
 from warduty.store.schema import tasks
 from warduty.store.upsert import insert_for
 
@@ -110,7 +110,7 @@ class Frontier:
 
     def flush(self, connection: Connection) -> None:
         finished, self._finished = self._finished, []
-        execute_many(connection, _FINISH, finished)
+        driver.execute_many(connection, _FINISH, finished)
 
     def discard(self) -> None:
         self._finished = []
@@ -139,7 +139,7 @@ class Frontier:
 
 def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> int:
     """Insert tasks whose (run, url) is new; existing tasks keep their state."""
-    return execute_many(connection, _insert_statement(connection.dialect.name), rows)
+    return driver.execute_many(connection, _insert_statement(connection.dialect.name), rows)
 
 
 @lru_cache(maxsize=4)

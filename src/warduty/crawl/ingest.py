@@ -29,7 +29,7 @@ from warduty.courts import Court
 from warduty.crawl.client import FetchResult
 from warduty.crawl.frontier import TaskKind, TaskSpec
 from warduty.crawl.plan import Window
-from warduty.store.driver import execute, execute_many
+from warduty.store import driver
 from warduty.store.schema import acts, cases, events, fetches, person_articles, persons, searches
 from warduty.store.upsert import insert_for, upsert_quietly, upsert_returning
 from warduty.sudrf.records import CardAct, CaseCard, Document, Listing, ListingRow
@@ -98,7 +98,7 @@ def record_fetch(
         "warc_offset": result.archive.offset if result.archive else None,
         "page_state": page_state,
     }
-    ((fetch_id,),) = execute(connection, _INSERT_FETCH, values)
+    ((fetch_id,),) = driver.execute(connection, _INSERT_FETCH, values)
     return int(fetch_id)
 
 
@@ -133,7 +133,7 @@ def touch_seen(
 ) -> None:
     """Listings showed these cases again, unchanged but perhaps for their legal-force dates."""
     if rows:
-        execute_many(
+        driver.execute_many(
             connection,
             _TOUCH_SEEN,
             [
@@ -495,10 +495,10 @@ class Processor:
             "received_to": ref.window.end,
         }
         values = {**key, "total": total, "pages": pages, "state": state, "rows_read": 0, "pages_read": 0}
-        execute(connection, _window_upsert(connection.dialect.name, total is not None), values)
+        driver.execute(connection, _window_upsert(connection.dialect.name, total is not None), values)
 
     def _count_page(self, connection: Connection, court: Court, ref: SearchRef, rows: int) -> None:
-        execute(
+        driver.execute(
             connection,
             _COUNT_PAGE,
             {

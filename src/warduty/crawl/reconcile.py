@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, exists, or_, select, update
 
 from warduty.crawl.frontier import TaskKind, TaskState
-from warduty.store.driver import execute_many
+from warduty.store import driver
 from warduty.store.schema import cases, person_articles, persons, runs, searches, tasks
 
 
@@ -62,7 +62,7 @@ def reconcile(
                 }
             )
         settled.append({"window_id": window.id, "new_state": "complete" if complete else "mismatch"})
-    execute_many(connection, _SETTLE, settled)
+    driver.execute_many(connection, _SETTLE, settled)
     controls: Counter[str] = Counter()
     for window in windows:
         if window.state == "control":
@@ -123,7 +123,7 @@ def _mark_missing(connection: Connection, run_id: int, today: date, held_back: s
         for window in windows
         if window.court_code not in held_back
     ]
-    return execute_many(connection, _MARK_MISSING, rows)
+    return driver.execute_many(connection, _MARK_MISSING, rows)
 
 
 _SETTLE = update(searches).where(searches.c.id == bindparam("window_id")).values(state=bindparam("new_state"))

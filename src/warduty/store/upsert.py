@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Connection, Table, and_, bindparam, cast, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
-from warduty.store.driver import execute, execute_many
+from warduty.store import driver
 
 BATCH = 400
 
@@ -79,7 +79,7 @@ def upsert_quietly(
     unique = list({key_of(row): row for row in rows}.values())  # the last one wins
     columns = _columns(unique, key)
     statement = _statement(connection.dialect.name, table, columns, tuple(key), quiet=True)
-    execute_many(connection, statement, unique)
+    driver.execute_many(connection, statement, unique)
 
 
 def upsert_returning(
@@ -114,7 +114,7 @@ def upsert_returning(
     )
     stored: list[tuple[Any, ...]] = []
     for row in batch:
-        stored += execute(connection, statement, row)
+        stored += driver.execute(connection, statement, row)
     return stored
 
 
